@@ -1,0 +1,28 @@
+// Starts the Salesforce API emulator with the routes provisioning uses (REST data + Tooling,
+// Connect, Metadata SOAP) plus any extra route modules, on an org seeded "empty but deployed".
+// See server.ts for how route modules, state, faults and the call log work.
+import { Emulator, type EmulatorModule } from './server.ts';
+import { metadataRoutes } from './routes/metadata.ts';
+import { restRoutes } from './routes/rest.ts';
+import { setupRoutes } from './routes/setup.ts';
+import { seedDeployedOrg, type SeedOptions } from './seed.ts';
+
+export { Emulator, type EmulatorModule } from './server.ts';
+export type { CallRecord, Fault, EmulatorRequest, EmulatorReply } from './server.ts';
+export { OrgState, RecordError, RecordStore } from './state.ts';
+
+export interface StartOptions extends SeedOptions {
+    /** Extra route modules; registered first, so their routes win over the built-in ones. */
+    modules?: EmulatorModule[];
+    /** Skip seeding (an empty org with no sObject types defined). */
+    empty?: boolean;
+}
+
+/** A started emulator (listening on 127.0.0.1, random port); call stop() when done. */
+export async function startEmulator(options: StartOptions = {}): Promise<Emulator> {
+    const emulator = new Emulator();
+    if (!options.empty) seedDeployedOrg(emulator.state, options);
+    emulator.use(...(options.modules ?? []), setupRoutes, metadataRoutes, restRoutes);
+    await emulator.start();
+    return emulator;
+}

@@ -1,0 +1,156 @@
+// Metadata API (SOAP, /services/Soap/m/<version>): readMetadata and upsertMetadata over
+// `state.metadata`, with the platform's CRUD-call rules (at most 10 components, all of one type) and
+// the checks PublicKeyCertificate / PublicKeyCertificateSet components get (a JWK with kty and kid;
+// a key set whose keys name existing certificates).
+import { XMLParser } from 'fast-xml-parser';
+import { escapeXml, soapFault, type EmulatorModule, type EmulatorReply } from '../server.ts';
+import type { MetadataComponent, OrgState } from '../state.ts';
+
+const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    trimValues: true
+});
+
+const ENVELOPE_START =
+    '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
+    'xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>';
+const ENVELOPE_END = '</soapenv:Body></soapenv:Envelope>';
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+    if (value === undefined) return [];
+    return Array.isArray(value) ? value : [value];
+}
+
+function toXml(name: string, value: unknown): string {
+    if (value === undefined || value === null) return '';
+    if (Array.isArray(value)) return value.map((item) => toXml(name, item)).join('');
+    if (typeof value === 'object') {
+        const inner = Object.entries(value as Record<string, unknown>)
+            .filter(([key]) => !key.startsWith('@_'))
+            .map(([key, item]) => toXml(key, item))
+            .join('');
+        return `<${name}>${inner}</${name}>`;
+    }
+    return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+function envelope(operation: string, inner: string): EmulatorReply {
+    return {
+        status: 200,
+        headers: { 'content-type': 'text/xml;charset=UTF-8' },
+        body: `${ENVELOPE_START}<${operation}Response>${inner}</${operation}Response>${ENVELOPE_END}`
+    };
+}
+
+function fault(message: string): EmulatorReply {
+    return {
+        status: 500,
+        headers: { 'content-type': 'text/xml;charset=UTF-8' },
+        body: soapFault('sf:INVALID_CROSS_REFERENCE_KEY', message)
+    };
+}
+
+/** Problems the platform would report for one component ('' when it is valid). */
+function validate(state: OrgState, type: string, component: MetadataComponent): string {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(component.fullName) || /__|_$/.test(component.fullName)) {
+        return `${type} fullName ${component.fullName} is not a valid developer name`;
+    }
+    if (type === 'PublicKeyCertificate') {
+        if (!component.masterLabel) return 'masterLabel: Required field is missing';
+        try {
+            const jwk = JSON.parse(String(component.jsonWebKey ?? '')) as Record<string, unknown>;
+            if (!jwk.kty || !jwk.kid) return 'jsonWebKey: a JSON web key needs kty and kid';
+            if (jwk.x5c !== undefined && !Array.isArray(jwk.x5c))
+                return 'jsonWebKey: x5c must be an array';
+        } catch {
+            return 'jsonWebKey: not valid JSON';
+        }
+    }
+    if (type === 'PublicKeyCertificateSet') {
+        if (!component.masterLabel) return 'masterLabel: Required field is missing';
+        if (component.type !== 'JWKS' && component.type !== 'JWKS_URL') {
+            return `type: bad value for restricted picklist field: ${String(component.type)}`;
+        }
+        const certificates = state.metadataOfType('PublicKeyCertificate');
+        for (const key of toArray(
+            component.publicKeyCertificateSetKeys as { publicKeyCertificate?: string }[]
+        )) {
+            if (!key?.publicKeyCertificate || !certificates.has(key.publicKeyCertificate)) {
+                return `publicKeyCertificateSetKeys: no PublicKeyCertificate named ${String(key?.publicKeyCertificate)}`;
+            }
+        }
+    }
+    return '';
+}
+
+function normalize(type: string, raw: Record<string, unknown>): MetadataComponent {
+    const component: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw))
+        if (!key.startsWith('@_')) component[key] = value;
+    if (type === 'PublicKeyCertificateSet') {
+        component.publicKeyCertificateSetKeys = toArray(component.publicKeyCertificateSetKeys);
+    }
+    return component as MetadataComponent;
+}
+
+function bodyOperation(rawBody: string): [string, Record<string, unknown>] | undefined {
+    const parsed = parser.parse(rawBody) as { Envelope?: { Body?: Record<string, unknown> } };
+    const body = parsed.Envelope?.Body;
+    const operation = body && Object.keys(body).find((key) => !key.startsWith('@_'));
+    return operation ? [operation, (body[operation] ?? {}) as Record<string, unknown>] : undefined;
+}
+
+export const metadataRoutes: EmulatorModule = (emulator) => {
+    const { state } = emulator;
+    emulator.route(
+        'POST',
+        '/services/Soap/m/:apiVersion',
+        (req) => {
+            const call = bodyOperation(req.rawBody);
+            if (!call) return fault('no SOAP operation in the request body');
+            const [operation, args] = call;
+            if (operation === 'readMetadata') {
+                const type = String(args.type ?? '');
+                const records = toArray(args.fullNames as string | string[]).map((fullName) => {
+                    const component = state.metadataOfType(type).get(String(fullName));
+                    // A name that does not exist reads as a nil record, as the real API answers.
+                    if (!component) return '<records xsi:nil="true"/>';
+                    const { fullName: name, ...fields } = component;
+                    const inner = [toXml('fullName', name)]
+                        .concat(Object.entries(fields).map(([key, value]) => toXml(key, value)))
+                        .join('');
+                    return `<records xsi:type="${type}">${inner}</records>`;
+                });
+                return envelope(operation, `<result>${records.join('')}</result>`);
+            }
+            if (operation === 'upsertMetadata') {
+                const items = toArray(args.metadata as Record<string, unknown>[]);
+                const types = new Set(items.map((item) => String(item['@_type'] ?? '')));
+                if (items.length === 0 || items.length > 10) {
+                    return fault('upsertMetadata takes 1 to 10 components');
+                }
+                if (types.size !== 1 || types.has('')) {
+                    return fault('upsertMetadata components must all be of one type (xsi:type)');
+                }
+                const type = [...types][0];
+                const results = items.map((item) => {
+                    const component = normalize(type, item);
+                    const problem = validate(state, type, component);
+                    if (problem) {
+                        return `<result><errors><message>${escapeXml(problem)}</message><statusCode>FIELD_INTEGRITY_EXCEPTION</statusCode></errors><created>false</created><fullName>${escapeXml(component.fullName)}</fullName><success>false</success></result>`;
+                    }
+                    const store = state.metadataOfType(type);
+                    const created = !store.has(component.fullName);
+                    store.set(component.fullName, component);
+                    return `<result><created>${created}</created><fullName>${escapeXml(component.fullName)}</fullName><success>true</success></result>`;
+                });
+                return envelope(operation, results.join(''));
+            }
+            return fault(`operation ${operation} is not implemented by the emulator`);
+        },
+        { isWrite: (req) => !/<readMetadata>|<listMetadata>|<describeMetadata>/.test(req.rawBody) }
+    );
+};

@@ -1,0 +1,271 @@
+// Seeds an org that is "empty but deployed": the project's metadata is in (queues, permission sets,
+// presence configuration, inactive messaging channel, routing flow with no active version, deployment,
+// key set with its issuer and no key, external credential principal with no secret), Messaging and
+// Omni-Channel are on, and nothing provisioning does has happened yet: no queue members, no
+// permission-set or presence assignments, no API key, no identity key.
+import { loadProjectNames, type ProjectNames } from '../../scripts/lib/project.ts';
+import type { OrgState } from './state.ts';
+
+/** sObject types of the data API the emulator knows, with the rules the platform enforces. */
+function defineDataTypes(state: OrgState): void {
+    const data = state.data;
+    data.define('Organization', {
+        keyPrefix: '00D',
+        fields: ['Name', 'InstanceName', 'IsSandbox', 'OrganizationType']
+    });
+    data.define('User', {
+        keyPrefix: '005',
+        fields: ['Username', 'Name', 'Email', 'IsActive', 'UserType']
+    });
+    data.define('Group', {
+        keyPrefix: '00G',
+        fields: ['Name', 'DeveloperName', 'Type', 'QueueRoutingConfigId'],
+        setup: true
+    });
+    data.define('QueueSobject', {
+        keyPrefix: '03g',
+        fields: ['QueueId', 'SobjectType'],
+        setup: true
+    });
+    data.define('GroupMember', {
+        keyPrefix: '011',
+        fields: ['GroupId', 'UserOrGroupId'],
+        required: ['GroupId', 'UserOrGroupId'],
+        unique: [['GroupId', 'UserOrGroupId']],
+        references: { GroupId: true, UserOrGroupId: true },
+        readOnly: ['GroupId', 'UserOrGroupId'],
+        setup: true
+    });
+    data.define('PermissionSet', {
+        keyPrefix: '0PS',
+        fields: ['Name', 'Label', 'IsOwnedByProfile'],
+        setup: true
+    });
+    data.define('PermissionSetAssignment', {
+        keyPrefix: '0Pa',
+        fields: ['AssigneeId', 'PermissionSetId'],
+        required: ['AssigneeId', 'PermissionSetId'],
+        unique: [['AssigneeId', 'PermissionSetId']],
+        references: { AssigneeId: true, PermissionSetId: true },
+        readOnly: ['AssigneeId', 'PermissionSetId'],
+        setup: true
+    });
+    data.define('PresenceUserConfig', {
+        keyPrefix: '0Nd',
+        fields: ['DeveloperName', 'MasterLabel', 'Capacity'],
+        setup: true
+    });
+    data.define('PresenceUserConfigUser', {
+        keyPrefix: '0Ne',
+        fields: ['PresenceUserConfigId', 'UserId'],
+        required: ['PresenceUserConfigId', 'UserId'],
+        // "A user can be associated with only one presence configuration."
+        unique: [['UserId']],
+        references: { PresenceUserConfigId: true, UserId: true },
+        setup: true
+    });
+    data.define('ServicePresenceStatus', {
+        keyPrefix: '0N5',
+        fields: ['DeveloperName', 'MasterLabel'],
+        setup: true
+    });
+    data.define('ServiceChannel', {
+        keyPrefix: '0N9',
+        fields: ['DeveloperName', 'MasterLabel', 'RelatedEntity'],
+        setup: true
+    });
+    data.define('QueueRoutingConfig', {
+        keyPrefix: '0K9',
+        fields: ['DeveloperName', 'MasterLabel'],
+        setup: true
+    });
+    data.define('MessagingChannel', {
+        keyPrefix: '0Mj',
+        fields: [
+            'DeveloperName',
+            'MasterLabel',
+            'MessageType',
+            'IsActive',
+            'SessionHandlerId',
+            'SessionHandlerType',
+            'LastModifiedDate'
+        ],
+        readOnly: ['DeveloperName', 'MessageType'],
+        setup: true
+    });
+    data.define('OpenCX_Routing_Rule__mdt', {
+        keyPrefix: 'm00',
+        fields: [
+            'DeveloperName',
+            'MasterLabel',
+            'Consumer_Type__c',
+            'Queue_Developer_Name__c',
+            'Active__c'
+        ]
+    });
+}
+
+function defineToolingTypes(state: OrgState): void {
+    const tooling = state.tooling;
+    tooling.define('FlowDefinition', {
+        keyPrefix: '300',
+        fields: ['DeveloperName', 'MasterLabel', 'ActiveVersionId', 'LatestVersionId']
+    });
+    tooling.define('Flow', {
+        keyPrefix: '301',
+        fields: ['DefinitionId', 'VersionNumber', 'Status', 'MasterLabel', 'ProcessType']
+    });
+    tooling.define('EmbeddedServiceConfig', {
+        keyPrefix: '0Hs',
+        fields: [
+            'DeveloperName',
+            'MasterLabel',
+            'DeploymentType',
+            'DeploymentFeature',
+            'IsEnabled',
+            'LastModifiedDate'
+        ]
+    });
+}
+
+export interface SeedOptions {
+    /** Usernames of active users that exist in the org (the reps and admins of a config). */
+    users?: string[];
+    /** Usernames of users that exist but are deactivated. */
+    inactiveUsers?: string[];
+    /** The project names (default: read from this repository's metadata). */
+    project?: ProjectNames;
+}
+
+/** Fills `state` with the empty-but-deployed org; returns the project names it used. */
+export function seedDeployedOrg(state: OrgState, options: SeedOptions = {}): ProjectNames {
+    const project = options.project ?? loadProjectNames();
+    defineDataTypes(state);
+    defineToolingTypes(state);
+    const { data, tooling } = state;
+
+    const organization = data.insert('Organization', {
+        Name: 'Acme Support',
+        InstanceName: 'EMU1',
+        IsSandbox: false,
+        OrganizationType: 'Enterprise Edition'
+    });
+    state.orgId = organization.Id;
+    data.insert('User', {
+        Username: 'admin@acme.example',
+        Name: 'Org Admin',
+        IsActive: true,
+        UserType: 'Standard'
+    });
+    for (const username of options.users ?? []) {
+        data.insert('User', {
+            Username: username,
+            Name: username.split('@')[0],
+            IsActive: true,
+            UserType: 'Standard'
+        });
+    }
+    for (const username of options.inactiveUsers ?? []) {
+        data.insert('User', {
+            Username: username,
+            Name: username.split('@')[0],
+            IsActive: false,
+            UserType: 'Standard'
+        });
+    }
+
+    const routingConfig = data.insert('QueueRoutingConfig', {
+        DeveloperName: 'OpenCX_Messaging_Routing',
+        MasterLabel: 'OpenCX Messaging Routing'
+    });
+    for (const queue of project.queues) {
+        const group = data.insert('Group', {
+            Name: queue.replace(/_/g, ' '),
+            DeveloperName: queue,
+            Type: 'Queue',
+            QueueRoutingConfigId: routingConfig.Id
+        });
+        data.insert('QueueSobject', { QueueId: group.Id, SobjectType: 'MessagingSession' });
+    }
+    for (const name of [project.repPermissionSet, project.adminPermissionSet]) {
+        data.insert('PermissionSet', {
+            Name: name,
+            Label: name.replace(/_/g, ' '),
+            IsOwnedByProfile: false
+        });
+    }
+    data.insert('PresenceUserConfig', {
+        DeveloperName: project.presenceConfig,
+        MasterLabel: project.presenceConfig.replace(/_/g, ' '),
+        Capacity: 3
+    });
+    for (const status of project.presenceStatuses) {
+        data.insert('ServicePresenceStatus', {
+            DeveloperName: status,
+            MasterLabel: status.replace(/_/g, ' ')
+        });
+    }
+    data.insert('ServiceChannel', {
+        DeveloperName: 'sfdc_livemessage',
+        MasterLabel: 'Messaging',
+        RelatedEntity: 'MessagingSession'
+    });
+    for (const rule of project.routingRules) {
+        data.insert('OpenCX_Routing_Rule__mdt', {
+            DeveloperName: rule.name,
+            MasterLabel: rule.name,
+            Consumer_Type__c: rule.consumerType,
+            Queue_Developer_Name__c: rule.queue,
+            Active__c: rule.active
+        });
+    }
+
+    // The routing flow is deployed as version 1 but not active; the channel points at it, inactive.
+    const definition = tooling.insert('FlowDefinition', {
+        DeveloperName: project.routingFlow,
+        MasterLabel: project.routingFlow.replace(/_/g, ' '),
+        ActiveVersionId: null
+    });
+    const version = tooling.insert('Flow', {
+        DefinitionId: definition.Id,
+        VersionNumber: 1,
+        Status: 'Draft',
+        MasterLabel: project.routingFlow.replace(/_/g, ' '),
+        ProcessType: 'RoutingFlow'
+    });
+    tooling.update('FlowDefinition', definition.Id, { LatestVersionId: version.Id });
+    data.insert('MessagingChannel', {
+        DeveloperName: project.messagingChannel,
+        MasterLabel: project.messagingChannel.replace(/_/g, ' '),
+        MessageType: 'EmbeddedMessaging',
+        IsActive: false,
+        SessionHandlerType: 'Flow',
+        SessionHandlerId: definition.Id
+    });
+    tooling.insert('EmbeddedServiceConfig', {
+        DeveloperName: project.deployment,
+        MasterLabel: project.deployment.replace(/_/g, ' '),
+        DeploymentType: 'API',
+        DeploymentFeature: 'EmbeddedMessaging',
+        IsEnabled: true
+    });
+
+    state.metadataOfType('PublicKeyCertificateSet').set(project.keySet.name, {
+        fullName: project.keySet.name,
+        masterLabel: project.keySet.label,
+        type: project.keySet.type,
+        ...(project.keySet.issuer ? { jwtIssuer: project.keySet.issuer } : {}),
+        publicKeyCertificateSetKeys: []
+    });
+    state.credentials.set(
+        `${project.externalCredential.name}/${project.externalCredential.principal}`,
+        {
+            externalCredential: project.externalCredential.name,
+            principalName: project.externalCredential.principal,
+            principalType: 'NamedPrincipal',
+            authenticationProtocol: 'Custom',
+            credentials: {}
+        }
+    );
+    return project;
+}

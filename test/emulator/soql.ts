@@ -1,0 +1,231 @@
+// The SOQL subset the emulator answers: SELECT fields (dotted relationship fields such as
+// LatestVersion.VersionNumber resolve through the <Name>Id field), FROM one type, WHERE conditions
+// joined by AND (=, !=, IN, NOT IN, LIKE with string, number, boolean and null literals), ORDER BY
+// one field, LIMIT. Anything else is a MALFORMED_QUERY, so a query the real API would reject does
+// not silently pass here.
+import { RecordError, type RecordStore, type SObjectRecord } from './state.ts';
+
+type Literal = string | number | boolean | null;
+
+interface Condition {
+    field: string;
+    operator: '=' | '!=' | 'IN' | 'NOT IN' | 'LIKE';
+    value: Literal | Literal[];
+}
+
+export interface ParsedQuery {
+    fields: string[];
+    type: string;
+    where: Condition[];
+    orderBy?: { field: string; descending: boolean };
+    limit?: number;
+}
+
+const TOKEN = /\s*('(?:[^'\\]|\\.)*'|[(),]|!=|=|[A-Za-z_][\w.]*|-?\d+(?:\.\d+)?)/y;
+
+function tokenize(soql: string): string[] {
+    const tokens: string[] = [];
+    TOKEN.lastIndex = 0;
+    let index = 0;
+    while (index < soql.length) {
+        if (/^\s*$/.test(soql.slice(index))) break;
+        TOKEN.lastIndex = index;
+        const match = TOKEN.exec(soql);
+        if (!match) throw malformed(`unexpected text at: ${soql.slice(index, index + 20)}`);
+        tokens.push(match[1]);
+        index = TOKEN.lastIndex;
+    }
+    return tokens;
+}
+
+function malformed(message: string): RecordError {
+    return new RecordError('MALFORMED_QUERY', message);
+}
+
+function parseLiteral(token: string | undefined): Literal {
+    if (token === undefined) throw malformed('missing value');
+    if (token.startsWith("'")) return token.slice(1, -1).replace(/\\(.)/g, '$1');
+    if (/^(true|false)$/i.test(token)) return token.toLowerCase() === 'true';
+    if (/^null$/i.test(token)) return null;
+    if (/^-?\d/.test(token)) return Number(token);
+    throw malformed(`unexpected token: ${token}`);
+}
+
+export function parseSoql(soql: string): ParsedQuery {
+    const tokens = tokenize(soql);
+    let position = 0;
+    const peek = () => tokens[position]?.toUpperCase();
+    const next = () => tokens[position++];
+    const expect = (word: string) => {
+        const token = next();
+        if (token?.toUpperCase() !== word) throw malformed(`expected ${word}, found ${token}`);
+    };
+
+    expect('SELECT');
+    const fields: string[] = [];
+    do {
+        const field = next();
+        if (!field || !/^[A-Za-z_][\w.]*$/.test(field)) throw malformed(`bad field: ${field}`);
+        fields.push(field);
+    } while (peek() === ',' && next());
+    expect('FROM');
+    const type = next();
+    if (!type) throw malformed('missing FROM type');
+
+    const where: Condition[] = [];
+    if (peek() === 'WHERE') {
+        next();
+        for (;;) {
+            const field = next();
+            if (!field) throw malformed('missing condition');
+            let operator = next()?.toUpperCase();
+            if (operator === 'NOT') {
+                expect('IN');
+                operator = 'NOT IN';
+            }
+            if (operator === 'IN' || operator === 'NOT IN') {
+                expect('(');
+                const values: Literal[] = [];
+                do values.push(parseLiteral(next()));
+                while (peek() === ',' && next());
+                expect(')');
+                where.push({ field, operator, value: values });
+            } else if (operator === '=' || operator === '!=' || operator === 'LIKE') {
+                where.push({ field, operator, value: parseLiteral(next()) });
+            } else {
+                throw malformed(`unsupported operator: ${operator}`);
+            }
+            if (peek() !== 'AND') break;
+            next();
+        }
+    }
+    let orderBy: ParsedQuery['orderBy'];
+    if (peek() === 'ORDER') {
+        next();
+        expect('BY');
+        const field = next()!;
+        const direction = peek();
+        if (direction === 'ASC' || direction === 'DESC') next();
+        orderBy = { field, descending: direction === 'DESC' };
+    }
+    let limit: number | undefined;
+    if (peek() === 'LIMIT') {
+        next();
+        limit = Number(next());
+    }
+    if (position < tokens.length) throw malformed(`unexpected token: ${tokens[position]}`);
+    return { fields, type, where, orderBy, limit };
+}
+
+function sameValue(left: unknown, right: Literal): boolean {
+    if (right === null) return left === null || left === undefined;
+    if (typeof right === 'string' && typeof left === 'string') {
+        // Ids compare on their 15-character form; text compares case-insensitively, as SOQL does.
+        if (/^[a-zA-Z0-9]{18}$/.test(right) && /^[a-zA-Z0-9]{18}$/.test(left)) {
+            return left.slice(0, 15) === right.slice(0, 15);
+        }
+        return left.toLowerCase() === right.toLowerCase();
+    }
+    return left === right;
+}
+
+function likeMatches(value: unknown, pattern: Literal): boolean {
+    if (typeof value !== 'string' || typeof pattern !== 'string') return false;
+    const regex = new RegExp(
+        `^${pattern
+            .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/%/g, '.*')
+            .replace(/_/g, '.')}$`,
+        'i'
+    );
+    return regex.test(value);
+}
+
+/** Reads a possibly dotted field (Relationship.Field) of a record in `store`. */
+function readPath(store: RecordStore, record: SObjectRecord, path: string): unknown {
+    const [head, ...rest] = path.split('.');
+    if (rest.length === 0) return record[head];
+    const idField = head.endsWith('__r') ? `${head.slice(0, -3)}__c` : `${head}Id`;
+    const targetId = record[idField];
+    if (typeof targetId !== 'string') return undefined;
+    const target = store.findById(targetId);
+    return target ? readPath(store, target, rest.join('.')) : undefined;
+}
+
+function checkField(store: RecordStore, type: string, path: string): void {
+    const schema = store.schema(type);
+    const [head, ...rest] = path.split('.');
+    if (rest.length > 0) {
+        const idField = head.endsWith('__r') ? `${head.slice(0, -3)}__c` : `${head}Id`;
+        checkField(store, type, idField);
+        return;
+    }
+    if (head === 'Id' || !schema?.fields) return;
+    if (!schema.fields.includes(head)) {
+        throw new RecordError('INVALID_FIELD', `No such column '${head}' on entity '${type}'.`);
+    }
+}
+
+/** Shapes a record the way the REST query resource does (attributes, nested relationships). */
+function shape(store: RecordStore, type: string, record: SObjectRecord, fields: string[]) {
+    const row: Record<string, unknown> = {
+        attributes: { type, url: `/services/data/v66.0/sobjects/${type}/${record.Id}` }
+    };
+    for (const field of fields) {
+        const parts = field.split('.');
+        if (parts.length === 1) {
+            row[field] = record[field] ?? null;
+            continue;
+        }
+        const value = readPath(store, record, field);
+        let cursor = row;
+        for (const part of parts.slice(0, -1)) {
+            if (!cursor[part] || typeof cursor[part] !== 'object') cursor[part] = {};
+            cursor = cursor[part] as Record<string, unknown>;
+        }
+        cursor[parts.at(-1)!] = value ?? null;
+    }
+    return row;
+}
+
+/** Runs a query against a store; returns the shaped rows. */
+export function runSoql(store: RecordStore, soql: string): Record<string, unknown>[] {
+    const query = parseSoql(soql);
+    if (!store.hasType(query.type)) {
+        throw new RecordError(
+            'INVALID_TYPE',
+            `sObject type '${query.type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`
+        );
+    }
+    for (const field of [...query.fields, ...query.where.map((condition) => condition.field)]) {
+        checkField(store, query.type, field);
+    }
+    let rows = store.all(query.type).filter((record) =>
+        query.where.every((condition) => {
+            const value = readPath(store, record, condition.field);
+            switch (condition.operator) {
+                case '=':
+                    return sameValue(value, condition.value as Literal);
+                case '!=':
+                    return !sameValue(value, condition.value as Literal);
+                case 'LIKE':
+                    return likeMatches(value, condition.value as Literal);
+                case 'IN':
+                    return (condition.value as Literal[]).some((item) => sameValue(value, item));
+                case 'NOT IN':
+                    return !(condition.value as Literal[]).some((item) => sameValue(value, item));
+            }
+        })
+    );
+    if (query.orderBy) {
+        const { field, descending } = query.orderBy;
+        rows = [...rows].sort((a, b) => {
+            const left = String(readPath(store, a, field) ?? '');
+            const right = String(readPath(store, b, field) ?? '');
+            const order = left.localeCompare(right, 'en', { numeric: true });
+            return descending ? -order : order;
+        });
+    }
+    if (query.limit !== undefined) rows = rows.slice(0, query.limit);
+    return rows.map((record) => shape(store, query.type, record, query.fields));
+}
