@@ -16,8 +16,13 @@ import {
 } from '../support/metadata.ts';
 
 const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
+// Where .ci/run looks for it too: beside the work tree, or the shared tools folder.
 const VALIDATOR =
     process.env.VALIDATE_METADATA ??
+    [
+        resolve(PROJECT_ROOT, '..', 'shared', 'tools', 'validate-metadata'),
+        '/work/shared/tools/validate-metadata'
+    ].find((path) => existsSync(path)) ??
     resolve(PROJECT_ROOT, '..', 'shared', 'tools', 'validate-metadata');
 
 function hasXmllint(): boolean {
