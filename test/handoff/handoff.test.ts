@@ -1,0 +1,116 @@
+// `npm run handoff:test` against the Salesforce API emulator: the MIAW calls go over HTTP to the
+// emulator's messaging routes, which run the project's real routing flow; the verification goes
+// through real jsforce to the emulator's REST API.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ISSUER, KID, startHandoffFixture, type HandoffFixture } from './support.ts';
+import {
+    dropEventStreams,
+    miawState,
+    pushAgentReply,
+    waitForConversation
+} from '../emulator/miaw.ts';
+
+describe('handoff rehearsal against the emulator', () => {
+    let fixture: HandoffFixture;
+    before(async () => {
+        fixture = await startHandoffFixture();
+    });
+    after(() => fixture.stop());
+
+    test('an anonymous handoff lands in OpenCX_Anonymous_Visitors with every attribute stamped', async () => {
+        const run = await fixture.run([
+            ...fixture.baseArgs(),
+            '--session-id',
+            'c0ffee00-0000-4000-8000-000000000001',
+            '--listen',
+            '0'
+        ]);
+        assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+        const result = run.result!;
+        assert.equal(result.visitor.kind, 'anonymous');
+        assert.equal(result.session?.routedQueue?.developerName, 'OpenCX_Anonymous_Visitors');
+        assert.equal(result.session?.expectedQueue.queueDeveloperName, 'OpenCX_Anonymous_Visitors');
+        assert.deepEqual(result.session?.stamped, {
+            OpenCX_Session_Id__c: 'c0ffee00-0000-4000-8000-000000000001',
+            Chat_Consumer_Type__c: 'Anonymous',
+            OpenCX_Channel__c: 'web',
+            OpenCX_Language__c: 'en',
+            OpenCX_Priority__c: 'normal'
+        });
+        assert.equal(result.session?.routedQueue?.source, 'PendingServiceRouting.QueueId');
+        assert.ok(result.checks.every((check) => check.ok));
+        assert.match(run.stdout, /PASS: OpenCX_Anonymous_Visitors has the conversation/);
+    });
+
+    test('an authenticated handoff is verified and lands in OpenCX_Verified_Visitors', async () => {
+        const run = await fixture.run([
+            ...fixture.baseArgs(),
+            '--authenticated',
+            '--email',
+            'jane@example.com',
+            '--private-key',
+            fixture.keyPath,
+            '--kid',
+            KID,
+            '--issuer',
+            ISSUER,
+            '--listen',
+            '0'
+        ]);
+        assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+        const result = run.result!;
+        assert.equal(result.visitor.verified, true);
+        assert.equal(
+            result.visitor.subject,
+            'v2/iamessage/AUTH/OpenCX_Identity_Keys/uid:jane@example.com'
+        );
+        assert.equal(result.session?.routedQueue?.developerName, 'OpenCX_Verified_Visitors');
+        assert.equal(result.session?.stamped.Chat_Consumer_Type__c, 'Authenticated');
+    });
+
+    test('agent replies pushed on the stream are printed in order, across a dropped connection', async () => {
+        const replies = ['Hi, this is Ada.', 'Let me look at your order.', 'Done: refund issued.'];
+        const pushing = (async () => {
+            const conversation = await waitForConversation(
+                fixture.emulator,
+                5000,
+                (item) =>
+                    item.routingAttributes.OpencxSessionId ===
+                    'c0ffee00-0000-4000-8000-0000000000aa'
+            );
+            pushAgentReply(fixture.emulator, conversation.id, replies[0]);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            assert.ok(dropEventStreams(fixture.emulator) >= 1);
+            pushAgentReply(fixture.emulator, conversation.id, replies[1]);
+            pushAgentReply(fixture.emulator, conversation.id, replies[2]);
+        })();
+        const run = await fixture.run(
+            [
+                ...fixture.baseArgs(),
+                '--session-id',
+                'c0ffee00-0000-4000-8000-0000000000aa',
+                '--listen',
+                '20'
+            ],
+            { stopAfterReplies: 3 }
+        );
+        await pushing;
+        assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+        assert.deepEqual(
+            run.result!.replies.map((reply) => reply.text),
+            replies
+        );
+        assert.ok(run.result!.stream.reconnects >= 1);
+        const printed = replies.map((text) => run.stdout.indexOf(`Ada Agent: ${text}`));
+        assert.ok(
+            printed.every((index) => index >= 0),
+            run.stdout
+        );
+        assert.deepEqual(
+            [...printed].sort((a, b) => a - b),
+            printed
+        );
+        assert.equal(miawState(fixture.emulator.state).options.identityFailure, 'guest');
+    });
+});
