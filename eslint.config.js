@@ -40,9 +40,15 @@ module.exports = [
             '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off'
         }
     },
-    // Node-side code: provisioning, tooling, tests, emulator, preview.
+    // Node-side code: provisioning, tooling, tests, emulator, preview, benchmarks.
     {
-        files: ['scripts/**/*.ts', 'tools/**/*.ts', 'test/**/*.ts', 'preview/**/*.ts'],
+        files: [
+            'scripts/**/*.ts',
+            'tools/**/*.ts',
+            'test/**/*.ts',
+            'preview/**/*.ts',
+            'bench/**/*.ts'
+        ],
         ...js.configs.recommended,
         languageOptions: {
             ...lwcConfig.configs.recommendedTs.at(-1).languageOptions,

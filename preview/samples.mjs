@@ -1,0 +1,143 @@
+// The sample sessions the preview shows. They are built, in Node at bundle time, from the panel's
+// own jest fixtures through force-app/test/opencx-samples.js (the module the LWC tests use), so
+// the preview shows exactly what the tests check: no copies of the data live here.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+/** @type {any} CommonJS, shared with jest. */
+const opencx = require('../force-app/test/opencx-samples.js');
+
+/** The MessagingSession record the page shows, with the fields the routing flow stamped. */
+function messagingSession(number, stamp) {
+    return {
+        apiName: 'MessagingSession',
+        id: `0Mw000000000${String(number).padStart(3, '0')}AAA`,
+        name: `MS-${String(1000 + number).padStart(6, '0')}`,
+        fields: {
+            OpenCX_Session_Id__c: stamp.OpenCX_Session_Id__c ?? null,
+            Chat_Consumer_Type__c: stamp.Chat_Consumer_Type__c ?? null,
+            OpenCX_Channel__c: stamp.OpenCX_Channel__c ?? null,
+            OpenCX_Language__c: stamp.OpenCX_Language__c ?? null,
+            OpenCX_Priority__c: stamp.OpenCX_Priority__c ?? null
+        }
+    };
+}
+
+/** The routing attributes a conversation DTO was built from (what the flow stamped). */
+function stampOf(conversation) {
+    return {
+        OpenCX_Session_Id__c: conversation.sessionId,
+        Chat_Consumer_Type__c: conversation.consumerType,
+        OpenCX_Channel__c: conversation.channel,
+        OpenCX_Language__c: conversation.language,
+        OpenCX_Priority__c: conversation.priority
+    };
+}
+
+function ready(conversation) {
+    return { data: conversation };
+}
+
+function failure(message) {
+    return { error: { message } };
+}
+
+/**
+ * @typedef {{ data: object } | { error: { message: string } }} ApexAnswer
+ * @typedef {{
+ *   id: string, label: string, description: string,
+ *   record: { apiName: string, id: string, name: string, fields: Record<string, unknown> },
+ *   answers: ApexAnswer[]
+ * }} PreviewSample
+ * `answers`: what getConversation returns on the 1st, 2nd, ... call (the last one repeats).
+ */
+
+/** @returns {PreviewSample[]} */
+export function buildSamples() {
+    const { fixtures, samples, toConversation, generateHistoryPages, ERROR_MESSAGES } = opencx;
+    const verifiedStamp = stampOf(samples.verified);
+    const verifiedLong = toConversation({
+        stamp: verifiedStamp,
+        session: fixtures.sessionVerified,
+        historyPages: generateHistoryPages({ turns: 400, start: '2026-11-25T16:10:00.000Z' })
+    });
+    const list = [
+        {
+            id: 'verified-long',
+            label: 'Verified visitor: long transcript (400 turns), angry',
+            description:
+                'A verified visitor (identity token) handed off after a long chat: 400 transcript turns ' +
+                'over four history pages, handoff summary, angry sentiment.',
+            stamp: verifiedStamp,
+            answers: [ready(verifiedLong)]
+        },
+        {
+            id: 'verified',
+            label: 'Verified visitor: double charge (fixture transcript)',
+            description:
+                'The verified session of the component tests: two history pages, a link in the AI answer, ' +
+                'handoff and human agent joined events.',
+            stamp: verifiedStamp,
+            answers: [ready(samples.verified)]
+        },
+        {
+            id: 'anonymous',
+            label: 'Anonymous visitor: short transcript',
+            description: 'An anonymous visitor on WhatsApp, in Spanish; no contact details.',
+            stamp: stampOf(samples.anonymous),
+            answers: [ready(samples.anonymous)]
+        },
+        {
+            id: 'opencx-unavailable',
+            label: 'OpenCX error (HTTP 503), retry works',
+            description:
+                'OpenCX answers 503 the first time; Retry asks again and the transcript loads.',
+            stamp: verifiedStamp,
+            answers: [failure(ERROR_MESSAGES.serverError), ready(samples.verified)]
+        },
+        {
+            id: 'opencx-unauthorized',
+            label: 'OpenCX error (HTTP 401), every time',
+            description:
+                'OpenCX refuses the API key on every call: the rep sees what to tell the admin.',
+            stamp: verifiedStamp,
+            answers: [failure(ERROR_MESSAGES.unauthorized)]
+        },
+        {
+            id: 'no-session',
+            label: 'No OpenCX session on this conversation',
+            description:
+                'A Messaging session that did not come from OpenCX (no trace key stamped).',
+            stamp: stampOf(samples.noSession),
+            answers: [ready(samples.noSession)]
+        },
+        {
+            id: 'not-configured',
+            label: 'OpenCX not configured',
+            description:
+                'The OpenCX Setting record "Default" is missing: the panel names the setting.',
+            stamp: stampOf(samples.notConfigured),
+            answers: [ready(samples.notConfigured)]
+        },
+        {
+            id: 'xss',
+            label: 'Hostile transcript (XSS attempts)',
+            description:
+                'Script tags, event-handler attributes and javascript: links in every OpenCX text field: ' +
+                'all of it must show as plain text.',
+            stamp: stampOf(samples.xss),
+            answers: [ready(samples.xss)]
+        },
+        {
+            id: 'stress-2000',
+            label: 'Stress: 2,000 turns (benchmark)',
+            description: 'The 2,000-turn conversation of the benchmarks (20 history pages).',
+            stamp: verifiedStamp,
+            answers: [ready(samples.long)]
+        }
+    ];
+    return list.map(({ stamp, ...sample }, index) => ({
+        ...sample,
+        record: messagingSession(index + 1, stamp)
+    }));
+}
