@@ -207,6 +207,19 @@ describe(`${FLOW} with rules an admin might get wrong`, () => {
         assert.equal(run.routedTo?.queueDeveloperName, VERIFIED);
     });
 
+    test('a rule with a blank consumer type does not catch blank or missing attributes', () => {
+        // Consumer_Type__c is required today; this keeps blank input safe if that is relaxed.
+        const records = withRules({
+            DeveloperName: 'AAA_Blank',
+            Consumer_Type__c: '',
+            Queue_Developer_Name__c: VERIFIED,
+            Active__c: true
+        });
+        for (const blank of ['', '  ', undefined]) {
+            assert.equal(route(blank, { records }).routedTo?.queueDeveloperName, FALLBACK);
+        }
+    });
+
     test('no rules at all → fallback', () => {
         const records = forceAppRecords([SESSION_ID]);
         records.OpenCX_Routing_Rule__mdt = [];
