@@ -1,0 +1,393 @@
+/* eslint-disable no-script-url -- these tests prove javascript: URLs are never made live */
+import { createElement } from '@lwc/engine-dom';
+import OpencxConversationPanel from 'c/opencxConversationPanel';
+import getConversation from '@salesforce/apex/OpenCxSessionController.getConversation';
+import { refreshApex } from '@salesforce/apex';
+
+const {
+    samples,
+    fixtures,
+    toConversation,
+    generateHistoryPages,
+    ERROR_MESSAGES
+} = require('../../../../../test/opencx-samples');
+
+jest.mock(
+    '@salesforce/apex/OpenCxSessionController.getConversation',
+    () => {
+        const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
+        return { default: createApexTestWireAdapter(jest.fn()) };
+    },
+    { virtual: true }
+);
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
+    virtual: true
+});
+// The rep's locale and time zone (not the jest defaults en-US / America/Los_Angeles).
+jest.mock('@salesforce/i18n/locale', () => ({ default: 'en-GB' }), { virtual: true });
+jest.mock('@salesforce/i18n/timeZone', () => ({ default: 'Europe/Madrid' }), { virtual: true });
+
+const RECORD_ID = '0Mw5g000000XyZaCAK';
+
+function createPanel(props = {}) {
+    const element = createElement('c-opencx-conversation-panel', { is: OpencxConversationPanel });
+    Object.assign(element, { recordId: RECORD_ID, ...props });
+    document.body.appendChild(element);
+    return element;
+}
+
+// Lets the wire, the re-render and the async click handlers settle.
+const flush = async () => {
+    // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
+    for (let tick = 0; tick < 5; tick++) await Promise.resolve();
+};
+const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+const transcriptOf = (element) => $(element, 'c-opencx-transcript');
+const turnsOf = (element) => [...transcriptOf(element).shadowRoot.querySelectorAll('li')];
+const detail = (element, label) => $(element, `dd[data-label="${label}"]`)?.textContent.trim();
+
+/** Every element in the panel and its transcript, through the shadow roots. */
+function allElements(element) {
+    const found = [];
+    const walk = (root) => {
+        for (const node of root.querySelectorAll('*')) {
+            found.push(node);
+            if (node.shadowRoot) walk(node.shadowRoot);
+        }
+    };
+    walk(element.shadowRoot);
+    return found;
+}
+
+async function emit(data, props) {
+    const element = createPanel(props);
+    getConversation.emit(data);
+    await flush();
+    return element;
+}
+
+afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    jest.clearAllMocks();
+});
+
+describe('c-opencx-conversation-panel', () => {
+    it('asks Apex for the conversation of its record', async () => {
+        const element = createPanel();
+        await flush();
+        expect(getConversation.getLastConfig()).toEqual({ messagingSessionId: RECORD_ID });
+        await expect(element).toBeAccessible();
+    });
+
+    it('shows a spinner while loading', async () => {
+        const element = createPanel();
+        await flush();
+        expect($(element, 'lightning-spinner')).not.toBeNull();
+        expect($(element, '.panel').getAttribute('aria-busy')).toBe('true');
+        expect($(element, '.error')).toBeNull();
+        expect($(element, '.session')).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('shows a verified visitor session with every page of the transcript', async () => {
+        const element = await emit(samples.verified);
+
+        expect($(element, 'lightning-spinner')).toBeNull();
+        expect($(element, '.trace-key').textContent).toBe(fixtures.sessionVerified.id);
+        const link = $(element, 'a.session-link');
+        expect(link.href).toBe(`https://platform.open.cx/inbox/${fixtures.sessionVerified.id}`);
+        expect(link.target).toBe('_blank');
+        expect(link.rel).toBe('noopener noreferrer');
+        expect(link.textContent).toContain('opens in a new tab');
+        expect($(element, 'lightning-badge.consumer').label).toBe('Verified visitor');
+        expect($(element, 'lightning-badge.sentiment').label).toBe('Sentiment: Angry');
+        expect(detail(element, 'Channel')).toBe('Web chat');
+        expect(detail(element, 'Language')).toBe('English (en)');
+        expect(detail(element, 'Status')).toBe('Open');
+        expect(detail(element, 'Priority')).toBe('high');
+        expect(detail(element, 'Contact')).toBe('Maria Lopez, maria.lopez@example.com');
+        expect($(element, '.summary').textContent).toBe(fixtures.sessionVerified.handoff.summary);
+        expect($(element, '.turn-count').textContent).toBe('(12 entries)');
+
+        const turns = turnsOf(element);
+        const pageItems = [
+            ...fixtures.historyVerifiedPage1.items,
+            ...fixtures.historyVerifiedPage2.items
+        ];
+        expect(turns).toHaveLength(pageItems.length);
+        // Page 2 follows page 1: the agent joins after the handoff.
+        expect(turns.map((turn) => turn.className)).toEqual([
+            'turn turn_visitor',
+            'turn turn_ai',
+            'turn turn_ai',
+            'turn turn_visitor',
+            'turn turn_ai',
+            'turn turn_event',
+            'turn turn_event',
+            'turn turn_agent',
+            'turn turn_note',
+            'turn turn_agent',
+            'turn turn_visitor',
+            'turn turn_event'
+        ]);
+        expect(turns[0].querySelector('.author').textContent).toBe('Visitor');
+        expect(turns[1].querySelector('.author').textContent).toBe('OpenCX AI');
+        expect(turns[7].querySelector('.author').textContent).toBe('Human agent');
+        expect(turns[8].querySelector('.author').textContent).toBe('Internal note, agent 1042');
+        expect(turns[5].querySelector('.event-label').textContent).toBe(
+            'AI handed the conversation off to a human'
+        );
+        expect(turns[6].querySelector('.event-label').textContent).toBe('Agent 1042 joined');
+        expect(turns[11].querySelector('.event-label').textContent).toBe(
+            'Agent 1042 took over from the AI'
+        );
+        // 16:58 UTC is 17:58 in Madrid, written the British way.
+        const time = turns[0].querySelector('time');
+        expect(time.textContent).toBe('25 Nov, 17:58');
+        expect(time.getAttribute('datetime')).toBe('2026-11-25T16:58:01.000Z');
+        expect(time.title).toContain('2026');
+        expect(time.title).toContain('17:58:01');
+        // Multi-line message text is kept (rendered with white-space: pre-wrap).
+        expect(turns[3].querySelector('.text').textContent).toBe(
+            "Yes, that's it. Can you refund one of them?\nI need it back today."
+        );
+        // The https link in the AI message is live.
+        const helpLink = turns[2].querySelector('a');
+        expect(helpLink.href).toBe('https://help.example.com/billing/refunds');
+        expect(helpLink.rel).toBe('noopener noreferrer');
+        await expect(element).toBeAccessible();
+    });
+
+    it('shows an anonymous visitor session', async () => {
+        const element = await emit(samples.anonymous);
+
+        expect($(element, 'lightning-badge.consumer').label).toBe('Anonymous visitor');
+        expect($(element, 'lightning-badge.sentiment').label).toBe('Sentiment: Neutral');
+        expect(detail(element, 'Channel')).toBe('WhatsApp');
+        expect(detail(element, 'Language')).toBe('Spanish (es)');
+        expect(detail(element, 'Status')).toBe('Closed, unresolved');
+        expect(detail(element, 'Contact')).toBeUndefined();
+        expect(detail(element, 'Priority')).toBeUndefined();
+        const labels = turnsOf(element)
+            .map((turn) => turn.querySelector('.event-label')?.textContent)
+            .filter(Boolean);
+        expect(labels).toEqual([
+            'AI marked the issue resolved',
+            'AI handed the conversation off to a human'
+        ]);
+        await expect(element).toBeAccessible();
+    });
+
+    it('says so when the transcript stopped at the page cap', async () => {
+        const conversation = toConversation({
+            stamp: { OpenCX_Session_Id__c: fixtures.sessionVerified.id },
+            session: fixtures.sessionVerified,
+            historyPages: generateHistoryPages({ turns: 60, pageSize: 2 })
+        });
+        expect(conversation.transcriptTruncated).toBe(true);
+        const element = await emit(conversation);
+
+        expect($(element, '.truncated').textContent).toBe(
+            'Showing the first 25 pages of the transcript. Open the session in OpenCX for the rest.'
+        );
+        expect(turnsOf(element)).toHaveLength(50);
+        await expect(element).toBeAccessible();
+    });
+
+    it('shows friendly text when the conversation has no OpenCX session', async () => {
+        const element = await emit(samples.noSession);
+
+        expect($(element, '.no-session').textContent).toContain('did not come from OpenCX');
+        expect($(element, '.session')).toBeNull();
+        expect($(element, '[role="alert"]')).toBeNull();
+        expect(transcriptOf(element)).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('tells the admin which setting is missing when OpenCX is not configured', async () => {
+        const element = await emit(samples.notConfigured);
+
+        const box = $(element, '.not-configured');
+        expect(box.getAttribute('role')).toBe('status');
+        expect($(element, '.setup-message').textContent).toBe(samples.notConfigured.setupMessage);
+        expect($(element, '.setup-message').textContent).toContain('OpenCX Setting');
+        // The trace key still helps; there is no link and no transcript.
+        expect($(element, '.trace-key').textContent).toBe(fixtures.sessionVerified.id);
+        expect($(element, 'a.session-link')).toBeNull();
+        expect(transcriptOf(element)).toBeNull();
+        expect($(element, '[role="alert"]')).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it.each([
+        ['401', ERROR_MESSAGES.unauthorized],
+        ['404', ERROR_MESSAGES.notFound],
+        ['5xx', ERROR_MESSAGES.serverError],
+        ['timeout', ERROR_MESSAGES.timeout],
+        ['unreachable', ERROR_MESSAGES.unreachable],
+        ['malformed answer', ERROR_MESSAGES.malformed]
+    ])('shows the %s error with a retry button that refetches', async (_name, message) => {
+        const element = createPanel();
+        getConversation.error({ message });
+        await flush();
+
+        const alert = $(element, '[role="alert"]');
+        expect(alert.querySelector('.error-message').textContent).toBe(message);
+        expect($(element, 'lightning-spinner')).toBeNull();
+        expect(transcriptOf(element)).toBeNull();
+
+        $(element, 'lightning-button.retry').click();
+        await flush();
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+        expect(refreshApex.mock.calls[0][0].error.body.message).toBe(message);
+        await expect(element).toBeAccessible();
+    });
+
+    it('shows a generic message for an error without a message', async () => {
+        refreshApex.mockImplementationOnce(() => Promise.reject({ status: 500 }));
+        const element = await emit(samples.verified);
+        $(element, 'lightning-button-icon.refresh').click();
+        await flush();
+        expect($(element, '.error-message').textContent).toBe(
+            'The OpenCX conversation could not be loaded.'
+        );
+        await expect(element).toBeAccessible();
+    });
+
+    it('recovers when a retry brings data', async () => {
+        const element = createPanel();
+        getConversation.error({ message: ERROR_MESSAGES.timeout });
+        await flush();
+        $(element, 'lightning-button.retry').click();
+        getConversation.emit(samples.verified);
+        await flush();
+        expect($(element, '[role="alert"]')).toBeNull();
+        expect(turnsOf(element)).toHaveLength(12);
+        await expect(element).toBeAccessible();
+    });
+
+    it('refreshes on the refresh button and shows the spinner meanwhile', async () => {
+        let finishRefresh;
+        refreshApex.mockImplementationOnce(
+            () => new Promise((resolve) => (finishRefresh = resolve))
+        );
+        const element = await emit(samples.verified);
+
+        $(element, 'lightning-button-icon.refresh').click();
+        await flush();
+        expect(refreshApex).toHaveBeenCalledWith({ data: samples.verified, error: undefined });
+        expect($(element, 'lightning-spinner')).not.toBeNull();
+        expect($(element, 'lightning-button-icon.refresh').disabled).toBe(true);
+
+        finishRefresh();
+        await flush();
+        expect($(element, 'lightning-spinner')).toBeNull();
+        expect($(element, 'lightning-button-icon.refresh').disabled).toBe(false);
+        await expect(element).toBeAccessible();
+    });
+
+    it('shows the error when a refresh fails', async () => {
+        refreshApex.mockImplementationOnce(() =>
+            Promise.reject({ body: { message: ERROR_MESSAGES.serverError } })
+        );
+        const element = await emit(samples.verified);
+        $(element, 'lightning-button-icon.refresh').click();
+        await flush();
+        expect($(element, '.error-message').textContent).toBe(ERROR_MESSAGES.serverError);
+        await expect(element).toBeAccessible();
+    });
+
+    it('copies the trace key and says so', async () => {
+        const writeText = jest.fn(() => Promise.resolve());
+        Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+        const element = await emit(samples.verified);
+
+        $(element, 'lightning-button-icon.copy').click();
+        await flush();
+        expect(writeText).toHaveBeenCalledWith(fixtures.sessionVerified.id);
+        expect($(element, '.copy-status').textContent).toBe('Trace key copied.');
+        expect($(element, '.copy-status').getAttribute('role')).toBe('status');
+        await expect(element).toBeAccessible();
+    });
+
+    it('explains when the clipboard is not available', async () => {
+        Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true });
+        const element = await emit(samples.verified);
+
+        $(element, 'lightning-button-icon.copy').click();
+        await flush();
+        expect($(element, '.copy-status').textContent).toBe(
+            'Could not copy. Select the trace key and copy it.'
+        );
+        await expect(element).toBeAccessible();
+    });
+
+    it('renders OpenCX text as text: no markup, no script, only https links', async () => {
+        const element = await emit(samples.xss);
+        const elements = allElements(element);
+
+        const tags = new Set(elements.map((node) => node.tagName.toLowerCase()));
+        for (const forbidden of ['script', 'img', 'svg', 'b', 'iframe']) {
+            expect(tags.has(forbidden)).toBe(false);
+        }
+        for (const node of elements) {
+            for (const attribute of node.getAttributeNames()) {
+                expect(attribute.startsWith('on')).toBe(false);
+            }
+        }
+        const hrefs = elements
+            .filter((node) => node.tagName === 'A')
+            .map((node) => node.getAttribute('href'));
+        expect(hrefs).toEqual([
+            `https://platform.open.cx/inbox/${fixtures.sessionXss.id}`,
+            'https://help.example.com/refunds?x=1&y=2',
+            'https://evil.example.com/'
+        ]);
+        // The markup is still there for the rep to read, as text.
+        expect($(element, '.summary').textContent).toBe(fixtures.sessionXss.handoff.summary);
+        const texts = turnsOf(element).map((turn) => turn.querySelector('.text')?.textContent);
+        expect(texts[0]).toBe("<script>alert('transcript')</script>");
+        expect(texts[2]).toBe("Click javascript:alert('js') or [here](javascript:alert('md'))");
+        expect(texts[5]).toBe(`Sneaky: https://evil.example.com/"><script>alert('attr')</script>`);
+        expect(detail(element, 'Contact')).toBe(
+            "<img src=x onerror=alert('name')>, attacker@example.com"
+        );
+        expect($(element, 'lightning-badge.consumer').label).toBe('Verified visitor');
+        await expect(element).toBeAccessible();
+    });
+
+    it.each([
+        'http://platform.open.cx/inbox/x',
+        'javascript:alert(1)',
+        'data:text/html,<script>alert(1)</script>',
+        '//platform.open.cx/inbox/x',
+        null
+    ])('renders no session link for %s', async (sessionUrl) => {
+        const element = await emit({ ...samples.verified, sessionUrl });
+        expect($(element, 'a.session-link')).toBeNull();
+        expect($(element, '.trace-key').textContent).toBe(fixtures.sessionVerified.id);
+        await expect(element).toBeAccessible();
+    });
+
+    it('hides the transcript when the admin turns it off', async () => {
+        const element = await emit(samples.verified, { hideTranscript: true });
+        expect(transcriptOf(element)).toBeNull();
+        expect($(element, '.summary')).not.toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('passes the transcript height to the scrolling transcript', async () => {
+        const element = await emit(samples.verified, { transcriptHeight: 320 });
+        const region = transcriptOf(element).shadowRoot.querySelector('[role="region"]');
+        expect(region.getAttribute('style')).toContain('max-height: 320px');
+        expect(region.tabIndex).toBe(0);
+        await expect(element).toBeAccessible();
+    });
+
+    it('says when OpenCX sent no summary', async () => {
+        const element = await emit({ ...samples.anonymous, summary: null, sentiment: null });
+        expect($(element, '.summary').textContent).toBe('OpenCX sent no handoff summary.');
+        expect($(element, 'lightning-badge.sentiment')).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+});

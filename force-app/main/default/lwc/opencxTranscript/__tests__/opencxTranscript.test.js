@@ -1,0 +1,151 @@
+/* eslint-disable no-script-url -- these tests prove javascript: URLs are never made live */
+import { createElement } from '@lwc/engine-dom';
+import OpencxTranscript, { segmentText, safeHttpsUrl, orderTurns } from 'c/opencxTranscript';
+
+jest.mock('@salesforce/i18n/locale', () => ({ default: 'de-DE' }), { virtual: true });
+jest.mock('@salesforce/i18n/timeZone', () => ({ default: 'Asia/Tokyo' }), { virtual: true });
+
+const { samples } = require('../../../../../test/opencx-samples');
+
+function createTranscript(props) {
+    const element = createElement('c-opencx-transcript', { is: OpencxTranscript });
+    Object.assign(element, props);
+    document.body.appendChild(element);
+    return element;
+}
+
+const flush = async () => {
+    // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
+    for (let tick = 0; tick < 3; tick++) await Promise.resolve();
+};
+const items = (element) => [...element.shadowRoot.querySelectorAll('li')];
+
+afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+});
+
+describe('segmentText', () => {
+    it('makes only https URLs links and trims trailing punctuation', () => {
+        expect(segmentText('See https://help.example.com/a?b=1&c=2. Or http://x.example.com')).toEqual(
+            [
+                { key: 't0', text: 'See ', href: null },
+                {
+                    key: 'l1',
+                    text: 'https://help.example.com/a?b=1&c=2',
+                    href: 'https://help.example.com/a?b=1&c=2'
+                },
+                { key: 't2', text: '. Or http://x.example.com', href: null }
+            ]
+        );
+    });
+
+    it('keeps javascript:, data: and markup as text', () => {
+        for (const text of [
+            'javascript:alert(1)',
+            'data:text/html,<script>alert(1)</script>',
+            '<a href="https://x.example.com">x</a>'.replace('https', 'javascript')
+        ]) {
+            expect(segmentText(text).every((segment) => segment.href === null)).toBe(true);
+        }
+    });
+
+    it('stops a link at a quote so markup after it stays text', () => {
+        const segments = segmentText('https://evil.example.com/"><script>x</script>');
+        expect(segments.map((segment) => segment.href)).toEqual(['https://evil.example.com/', null]);
+        expect(segments[1].text).toBe('"><script>x</script>');
+    });
+
+    it('handles empty text', () => {
+        expect(segmentText(null)).toEqual([]);
+        expect(segmentText('')).toEqual([]);
+    });
+});
+
+describe('safeHttpsUrl', () => {
+    it.each([
+        ['https://platform.open.cx/inbox/a%20b', 'https://platform.open.cx/inbox/a%20b'],
+        ['HTTPS://Platform.Open.CX/x', 'https://platform.open.cx/x'],
+        ['http://platform.open.cx/x', null],
+        ['javascript:alert(1)', null],
+        ['/relative/path', null],
+        ['https://', null],
+        [undefined, null]
+    ])('%s → %s', (value, expected) => {
+        expect(safeHttpsUrl(value)).toBe(expected);
+    });
+});
+
+describe('orderTurns', () => {
+    it('sorts by time, keeps OpenCX order for equal or missing times', () => {
+        const turns = [
+            { position: 0, kind: 'message', createdAt: '2026-11-25T10:00:02Z' },
+            { position: 1, kind: 'message', createdAt: null },
+            { position: 2, kind: 'message', createdAt: '2026-11-25T10:00:01Z' },
+            { position: 3, kind: 'message', createdAt: '2026-11-25T10:00:01Z' }
+        ];
+        expect(orderTurns(turns).map((turn) => turn.position)).toEqual([2, 3, 0, 1]);
+    });
+});
+
+describe('c-opencx-transcript', () => {
+    it('says when there are no messages', async () => {
+        const element = createTranscript({ turns: [] });
+        await flush();
+        expect(element.shadowRoot.querySelector('.empty').textContent).toContain('no messages');
+        expect(items(element)).toHaveLength(0);
+        await expect(element).toBeAccessible();
+    });
+
+    it('renders turns in time order in the rep locale and time zone', async () => {
+        const element = createTranscript({
+            turns: [
+                { position: 0, kind: 'message', author: 'ai', text: 'second', createdAt: '2026-11-25T10:05:00Z' },
+                { position: 1, kind: 'message', author: 'visitor', text: 'first', createdAt: '2026-11-25T10:00:00Z' },
+                { position: 2, kind: 'event', eventType: 'csat_sent', createdAt: '2026-11-25T10:06:00Z' },
+                { position: 3, kind: 'message', author: 'bot', text: 'other', createdAt: 'not a date' }
+            ]
+        });
+        await flush();
+        const rendered = items(element);
+        expect(rendered.map((li) => li.querySelector('.text, .event-label').textContent)).toEqual([
+            'first',
+            'second',
+            'OpenCX event: csat_sent',
+            'other'
+        ]);
+        // 10:00 UTC is 19:00 in Tokyo; German month abbreviation and 24-hour clock.
+        expect(rendered[0].querySelector('time').textContent).toBe('25. Nov., 19:00');
+        expect(rendered[3].querySelector('.author').textContent).toBe('Sender: bot');
+        expect(rendered[3].querySelector('time').textContent).toBe('');
+        expect(rendered[3].className).toBe('turn turn_other');
+        await expect(element).toBeAccessible();
+    });
+
+    it('gives the scrolling region a label and keyboard focus', async () => {
+        const element = createTranscript({ turns: samples.anonymous.turns, height: 200 });
+        await flush();
+        const region = element.shadowRoot.querySelector('[role="region"]');
+        expect(region.getAttribute('aria-label')).toBe('OpenCX transcript');
+        expect(region.tabIndex).toBe(0);
+        expect(region.getAttribute('style')).toContain('max-height: 200px');
+        await expect(element).toBeAccessible();
+    });
+
+    it('does not limit the height when none is set', async () => {
+        const element = createTranscript({ turns: samples.anonymous.turns });
+        await flush();
+        const region = element.shadowRoot.querySelector('[role="region"]');
+        expect(region.getAttribute('style')).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('re-renders when a refreshed transcript arrives', async () => {
+        const element = createTranscript({ turns: samples.anonymous.turns });
+        await flush();
+        expect(items(element)).toHaveLength(6);
+        element.turns = samples.verified.turns;
+        await flush();
+        expect(items(element)).toHaveLength(12);
+        await expect(element).toBeAccessible();
+    });
+});

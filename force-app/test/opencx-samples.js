@@ -1,0 +1,269 @@
+/**
+ * OpenCX sample data for the console panel, shared by the LWC tests, the benchmark and the local
+ * preview. The fixtures in lwc/opencxConversationPanel/__tests__/data are real-shaped OpenCX API
+ * answers (GetChatSessionOutput, ListChatHistoryOutput; test/apex/fixtures-schema.test.ts checks
+ * them against the OpenAPI schemas). toConversation() turns them into what Apex
+ * OpenCxSessionController.getConversation returns to the panel (class OpenCxConversation), with
+ * the same rules as OpenCxConversation.withSession: keep the two in step.
+ *
+ *   const { samples, toConversation, ERROR_MESSAGES } = require('force-app/test/opencx-samples.js');
+ *   samples.verified      // a READY conversation built from session-verified + both history pages
+ *   samples.noSession     // NO_SESSION, samples.notConfigured // NOT_CONFIGURED
+ *   ERROR_MESSAGES.unauthorized // the AuraHandledException text the panel shows for HTTP 401
+ *
+ * CommonJS on purpose: jest, tsx and plain Node ESM (import samples from '...js') can all load it.
+ */
+'use strict';
+
+const DATA = '../main/default/lwc/opencxConversationPanel/__tests__/data/';
+const fixtures = {
+    sessionVerified: require(DATA + 'session-verified.json'),
+    historyVerifiedPage1: require(DATA + 'history-verified-page1.json'),
+    historyVerifiedPage2: require(DATA + 'history-verified-page2.json'),
+    sessionAnonymous: require(DATA + 'session-anonymous.json'),
+    historyAnonymous: require(DATA + 'history-anonymous.json'),
+    sessionXss: require(DATA + 'session-xss.json'),
+    historyXss: require(DATA + 'history-xss.json')
+};
+
+/** OpenCX_Setting__mdt.Default.Session_Url_Template__c as shipped. */
+const SESSION_URL_TEMPLATE = 'https://platform.open.cx/inbox/{sessionId}';
+
+/** Mirrors OpenCxSessionController.sessionUrl (EncodingUtil.urlEncode, spaces as %20). */
+function sessionUrl(template, sessionId) {
+    return template.replace('{sessionId}', encodeURIComponent(sessionId));
+}
+
+/**
+ * The MessagingSession fields the routing flow stamps (what the controller reads WITH USER_MODE).
+ * @typedef {{ OpenCX_Session_Id__c?: string|null, Chat_Consumer_Type__c?: string|null,
+ *   OpenCX_Channel__c?: string|null, OpenCX_Language__c?: string|null,
+ *   OpenCX_Priority__c?: string|null }} Stamp
+ */
+
+/** Mirrors OpenCxConversation.fromStamp. */
+function fromStamp(stamp) {
+    const sessionId = (stamp.OpenCX_Session_Id__c ?? '').trim() || null;
+    return {
+        state: sessionId ? 'READY' : 'NO_SESSION',
+        setupMessage: null,
+        sessionId,
+        sessionUrl: null,
+        consumerType: stamp.Chat_Consumer_Type__c ?? null,
+        priority: stamp.OpenCX_Priority__c ?? null,
+        channel: stamp.OpenCX_Channel__c ?? null,
+        language: stamp.OpenCX_Language__c ?? null,
+        status: null,
+        contactName: null,
+        contactEmail: null,
+        summary: null,
+        sentiment: null,
+        createdAt: null,
+        updatedAt: null,
+        turns: [],
+        historyPageCount: 0,
+        transcriptTruncated: false
+    };
+}
+
+/** Mirrors OpenCxConversation.toTurn. */
+function toTurn(item, position) {
+    const event = item.event;
+    const turn = {
+        position,
+        kind: 'event',
+        author: null,
+        eventType: null,
+        text: event.content?.text ?? null,
+        humanAgentId: event.human_agent_id === undefined ? null : String(event.human_agent_id),
+        createdAt: item.created_at ?? null
+    };
+    if (event.type === 'message') {
+        turn.kind = 'message';
+        turn.author = event.sender.type === 'contact' ? 'visitor' : event.sender.type;
+    } else if (event.type === 'human_agent_comment') {
+        turn.kind = 'note';
+        turn.author = 'human_agent';
+    } else {
+        turn.eventType = event.type;
+    }
+    return turn;
+}
+
+/**
+ * What getConversation returns for a stamped MessagingSession whose OpenCX session and history
+ * pages are the given OpenCX answers (READY), the page cap of OpenCxApiClient applied.
+ * @param {{ stamp: Stamp, session?: object, historyPages?: object[],
+ *   sessionUrlTemplate?: string|null, maxHistoryPages?: number }} input
+ */
+function toConversation({
+    stamp,
+    session,
+    historyPages = [],
+    sessionUrlTemplate = SESSION_URL_TEMPLATE,
+    maxHistoryPages = 25
+}) {
+    const conversation = fromStamp(stamp);
+    if (conversation.state === 'NO_SESSION') return conversation;
+    if (!sessionUrlTemplate) {
+        return notConfigured(
+            conversation,
+            'OpenCX is not configured: Custom Metadata Type OpenCX Setting, record "Default" has no Session URL Template.'
+        );
+    }
+    conversation.sessionUrl = sessionUrl(sessionUrlTemplate, conversation.sessionId);
+    conversation.status = session.status;
+    conversation.channel = session.channel?.type || conversation.channel;
+    conversation.language = session.language || conversation.language;
+    conversation.createdAt = session.created_at ?? null;
+    conversation.updatedAt = session.updated_at ?? null;
+    conversation.contactName = session.contact?.name ?? null;
+    conversation.contactEmail = session.contact?.email ?? null;
+    conversation.summary = session.handoff?.summary ?? null;
+    conversation.sentiment = session.handoff?.sentiment ?? null;
+    const pages = historyPages.slice(0, maxHistoryPages);
+    for (const page of pages) {
+        for (const item of page.items) {
+            conversation.turns.push(toTurn(item, conversation.turns.length));
+        }
+    }
+    conversation.historyPageCount = pages.length;
+    conversation.transcriptTruncated = pages.length > 0 && Boolean(pages[pages.length - 1].next);
+    return conversation;
+}
+
+function notConfigured(conversation, setupMessage) {
+    return { ...conversation, state: 'NOT_CONFIGURED', setupMessage };
+}
+
+/**
+ * ListChatHistoryOutput pages for a long conversation: `turns` items cycling through visitor, AI
+ * and human-agent messages with a handoff and an agent-joined event, `pageSize` items a page.
+ */
+function generateHistoryPages({
+    turns = 2000,
+    pageSize = 100,
+    start = '2026-11-25T08:00:00.000Z'
+} = {}) {
+    const startMs = Date.parse(start);
+    const items = [];
+    for (let index = 0; index < turns; index++) {
+        const created_at = new Date(startMs + index * 7000).toISOString();
+        if (index === Math.floor(turns / 2)) {
+            items.push({ created_at, event: { type: 'handoff' } });
+        } else if (index === Math.floor(turns / 2) + 1) {
+            items.push({ created_at, event: { type: 'human_agent_joined', human_agent_id: 7 } });
+        } else {
+            const sender =
+                index < turns / 2
+                    ? index % 2
+                        ? 'ai'
+                        : 'contact'
+                    : index % 2
+                      ? 'human_agent'
+                      : 'contact';
+            const text =
+                `Turn ${index + 1}: ` +
+                (index % 10 === 3
+                    ? 'see https://help.example.com/articles/' + index + ' for details.'
+                    : 'a message of ordinary length about the order and what happened next.');
+            items.push({
+                created_at,
+                event: {
+                    type: 'message',
+                    sender: { type: sender },
+                    content: { type: 'text', text }
+                }
+            });
+        }
+    }
+    const pages = [];
+    for (let offset = 0; offset < items.length; offset += pageSize) {
+        const last = offset + pageSize >= items.length;
+        pages.push({
+            items: items.slice(offset, offset + pageSize),
+            next: last ? null : `cursor-${offset + pageSize}`
+        });
+    }
+    return pages;
+}
+
+const verifiedStamp = {
+    OpenCX_Session_Id__c: fixtures.sessionVerified.id,
+    Chat_Consumer_Type__c: 'Verified',
+    OpenCX_Channel__c: 'web',
+    OpenCX_Language__c: 'en',
+    OpenCX_Priority__c: 'high'
+};
+const anonymousStamp = {
+    OpenCX_Session_Id__c: fixtures.sessionAnonymous.id,
+    Chat_Consumer_Type__c: 'Anonymous',
+    OpenCX_Channel__c: 'whatsapp',
+    OpenCX_Language__c: 'es',
+    OpenCX_Priority__c: null
+};
+const xssStamp = {
+    OpenCX_Session_Id__c: fixtures.sessionXss.id,
+    Chat_Consumer_Type__c: '<b>Authenticated</b>',
+    OpenCX_Channel__c: null,
+    OpenCX_Language__c: null,
+    OpenCX_Priority__c: null
+};
+
+/** Ready-made getConversation answers, one per panel state the preview shows. */
+const samples = {
+    verified: toConversation({
+        stamp: verifiedStamp,
+        session: fixtures.sessionVerified,
+        historyPages: [fixtures.historyVerifiedPage1, fixtures.historyVerifiedPage2]
+    }),
+    anonymous: toConversation({
+        stamp: anonymousStamp,
+        session: fixtures.sessionAnonymous,
+        historyPages: [fixtures.historyAnonymous]
+    }),
+    xss: toConversation({
+        stamp: xssStamp,
+        session: fixtures.sessionXss,
+        historyPages: [fixtures.historyXss]
+    }),
+    long: toConversation({
+        stamp: verifiedStamp,
+        session: fixtures.sessionVerified,
+        historyPages: generateHistoryPages({ turns: 2000 })
+    }),
+    noSession: toConversation({
+        stamp: { OpenCX_Session_Id__c: null, Chat_Consumer_Type__c: null }
+    }),
+    notConfigured: notConfigured(
+        fromStamp(verifiedStamp),
+        'OpenCX is not configured: Custom Metadata Type OpenCX Setting, record "Default" is missing. Ask your Salesforce admin to create it with the Session URL Template.'
+    )
+};
+
+/**
+ * The AuraHandledException messages OpenCxSessionController.messageFor produces; the panel shows
+ * error.body.message. A wire error in tests: getConversation.error({ message }).
+ */
+const ERROR_MESSAGES = {
+    unauthorized:
+        'OpenCX refused the API key (HTTP 401). Ask your Salesforce admin to check the ApiKey of External Credential OpenCX_API.',
+    notFound: `OpenCX has no session ${fixtures.sessionVerified.id} (HTTP 404). It may belong to another OpenCX workspace than the API key.`,
+    serverError: 'OpenCX had an internal error (HTTP 503). Try again in a minute.',
+    timeout: 'OpenCX did not answer in time. Try again.',
+    unreachable: 'OpenCX cannot be reached right now. Check your connection and try again.',
+    malformed:
+        'OpenCX sent an answer the panel cannot read. Try again; if it stays, tell your Salesforce admin (Malformed history answer: history.items[3].event.sender is missing).'
+};
+
+module.exports = {
+    fixtures,
+    SESSION_URL_TEMPLATE,
+    sessionUrl,
+    fromStamp,
+    toConversation,
+    notConfigured,
+    generateHistoryPages,
+    samples,
+    ERROR_MESSAGES
+};

@@ -1,0 +1,59 @@
+// Apex methods the OpenCX console panel calls, with the shape of what they return. Salesforce
+// provides these modules at runtime; jest mocks them (createApexTestWireAdapter).
+
+declare module '@salesforce/apex/OpenCxSessionController.getConversation' {
+    import type { WireAdapterConstructor } from 'lwc';
+
+    /** Apex OpenCxConversation.Turn */
+    export interface ConversationTurn {
+        position: number;
+        /** message | note | event */
+        kind: string;
+        /** visitor | ai | human_agent (other OpenCX sender types pass through) */
+        author?: string | null;
+        /** handoff | ai_resolved_issue | human_agent_joined | human_agent_takeover | ... */
+        eventType?: string | null;
+        text?: string | null;
+        humanAgentId?: string | null;
+        /** ISO 8601 */
+        createdAt?: string | null;
+    }
+
+    /** Apex OpenCxConversation */
+    export interface OpenCxConversation {
+        /** READY | NO_SESSION | NOT_CONFIGURED */
+        state: string;
+        setupMessage?: string | null;
+        sessionId?: string | null;
+        sessionUrl?: string | null;
+        consumerType?: string | null;
+        priority?: string | null;
+        channel?: string | null;
+        language?: string | null;
+        status?: string | null;
+        contactName?: string | null;
+        contactEmail?: string | null;
+        summary?: string | null;
+        sentiment?: string | null;
+        createdAt?: string | null;
+        updatedAt?: string | null;
+        turns?: ConversationTurn[];
+        historyPageCount?: number;
+        transcriptTruncated?: boolean;
+    }
+
+    export interface GetConversationParams {
+        messagingSessionId: string;
+    }
+
+    /** What @wire(getConversation) delivers: data or error, the other undefined. */
+    export interface WiredConversation {
+        data?: OpenCxConversation;
+        error?: unknown;
+    }
+
+    type GetConversation = WireAdapterConstructor<GetConversationParams, WiredConversation> &
+        ((params: GetConversationParams) => Promise<OpenCxConversation>);
+    const getConversation: GetConversation;
+    export default getConversation;
+}
