@@ -146,28 +146,37 @@ export function loadProjectNames(root: string = PROJECT_ROOT): ProjectNames {
             };
         });
 
-    // The external credential: its NamedPrincipal and the secret authentication parameter.
-    let principal = 'OpenCX_API_Key';
-    let parameter = 'ApiKey';
-    const credentialPath = join(
-        metadata,
+    // The external credential's NamedPrincipal, and the secret parameter the named credential's
+    // header formula reads ($Credential.<external credential>.<parameter>).
+    const credential = required(
         'externalCredentials',
-        `${ROOT_NAMES.externalCredential}.externalCredential-meta.xml`
+        ROOT_NAMES.externalCredential,
+        '.externalCredential-meta.xml'
     );
-    if (existsSync(credentialPath)) {
-        const credential = readXml(credentialPath);
-        const parameters = (credential.externalCredentialParameters ?? []) as Node[];
-        principal =
-            str(
-                parameters.find((item) => str(item, 'parameterType') === 'NamedPrincipal'),
-                'parameterName'
-            ) ?? principal;
-        parameter =
-            str(
-                parameters.find((item) => str(item, 'parameterType') === 'AuthParameter'),
-                'parameterName'
-            ) ?? parameter;
+    const principal = str(
+        ((credential.externalCredentialParameters ?? []) as Node[]).find(
+            (item) => str(item, 'parameterType') === 'NamedPrincipal'
+        ),
+        'parameterName'
+    );
+    const namedCredentialsDir = join(metadata, 'namedCredentials');
+    const formulaParameter = namesIn(namedCredentialsDir, '.namedCredential-meta.xml')
+        .map((name) =>
+            readFileSync(join(namedCredentialsDir, `${name}.namedCredential-meta.xml`), 'utf8')
+        )
+        .map(
+            (xml) =>
+                new RegExp(`\\$Credential\\.${ROOT_NAMES.externalCredential}\\.(\\w+)`).exec(
+                    xml
+                )?.[1]
+        )
+        .find(Boolean);
+    if (!principal || !formulaParameter) {
+        throw new ProjectMetadataError(
+            `externalCredentials/${ROOT_NAMES.externalCredential} needs a NamedPrincipal and a named credential header reading $Credential.${ROOT_NAMES.externalCredential}.<parameter>`
+        );
     }
+    const parameter = formulaParameter;
 
     return {
         apiVersion: project.sourceApiVersion ?? '66.0',

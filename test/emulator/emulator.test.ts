@@ -38,7 +38,10 @@ describe('Salesforce API emulator', () => {
     });
 
     test('rejects a field the object does not have, as the API does', async () => {
-        await assert.rejects(conn.query('SELECT Id, Nope FROM User'), /No such column 'Nope'/);
+        await assert.rejects(
+            async () => conn.query('SELECT Id, Nope FROM User'),
+            /No such column 'Nope'/
+        );
     });
 
     test('pages query results by 2000 and jsforce follows nextRecordsUrl', async () => {
@@ -117,26 +120,32 @@ describe('Salesforce API emulator', () => {
     });
 
     test('Metadata API read and upsert through jsforce SOAP', async () => {
-        const [missing] = await conn.metadata.read('PublicKeyCertificate', ['Nope']);
+        const [missing] = await conn.metadata.read('PublicKeyCertificate' as never, ['Nope']);
         assert.equal((missing as { fullName?: string }).fullName, undefined);
-        const upsert = await conn.metadata.upsert('PublicKeyCertificate', {
-            fullName: 'Key_1',
-            masterLabel: 'Key 1',
-            isActive: true,
-            jsonWebKey: JSON.stringify({ kty: 'RSA', kid: 'k1', n: 'x', e: 'AQAB' })
-        } as never);
-        assert.equal((upsert as { success: boolean; created: boolean }).created, true);
-        const [keySet] = await conn.metadata.read('PublicKeyCertificateSet', [
+        const upsert = await conn.metadata.upsert(
+            'PublicKeyCertificate' as never,
+            {
+                fullName: 'Key_1',
+                masterLabel: 'Key 1',
+                isActive: true,
+                jsonWebKey: JSON.stringify({ kty: 'RSA', kid: 'k1', n: 'x', e: 'AQAB' })
+            } as never
+        );
+        assert.equal((upsert as unknown as { created: boolean }).created, true);
+        const [keySet] = await conn.metadata.read('PublicKeyCertificateSet' as never, [
             'OpenCX_Identity_Keys'
         ]);
         assert.equal((keySet as { jwtIssuer?: string }).jwtIssuer, 'opencx-handoff');
-        const bad = await conn.metadata.upsert('PublicKeyCertificateSet', {
-            fullName: 'OpenCX_Identity_Keys',
-            masterLabel: 'Keys',
-            type: 'JWKS',
-            publicKeyCertificateSetKeys: [{ publicKeyCertificate: 'Missing_Key' }]
-        } as never);
-        assert.equal((bad as { success: boolean }).success, false);
+        const bad = await conn.metadata.upsert(
+            'PublicKeyCertificateSet' as never,
+            {
+                fullName: 'OpenCX_Identity_Keys',
+                masterLabel: 'Keys',
+                type: 'JWKS',
+                publicKeyCertificateSetKeys: [{ publicKeyCertificate: 'Missing_Key' }]
+            } as never
+        );
+        assert.equal((bad as unknown as { success: boolean }).success, false);
     });
 
     test('faults: 500 on the k-th write, dropped connection, expired session', async () => {
@@ -164,7 +173,7 @@ describe('Salesforce API emulator', () => {
                 effect: { expireSession: true }
             });
             await assert.rejects(
-                client.query('SELECT Id FROM User'),
+                async () => client.query('SELECT Id FROM User'),
                 (error: Error) => error.name === 'INVALID_SESSION_ID'
             );
             assert.equal(local.writeCount(), 2);

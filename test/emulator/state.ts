@@ -51,6 +51,14 @@ export class RecordStore {
         if (!this.tables.has(type)) this.tables.set(type, new Map());
     }
 
+    /** Removes a type and its records, as in an org without the feature (queries: INVALID_TYPE). */
+    undefine(type: string): void {
+        const schema = this.schemas.get(type);
+        if (schema) this.typeByPrefix.delete(schema.keyPrefix);
+        this.schemas.delete(type);
+        this.tables.delete(type);
+    }
+
     schema(type: string): SObjectSchema | undefined {
         return this.schemas.get(type);
     }
@@ -241,9 +249,7 @@ export class OrgState {
     accessToken = 'emulator-session-token';
     sessionExpired = false;
     /** Versions GET /services/data lists, oldest first. */
-    apiVersions = ['62.0', '63.0', '64.0', '65.0', '66.0'];
-    /** Feature switches the preflight reads (Setup → Messaging / Omni-Channel settings). */
-    features = { messaging: true, omniChannel: true };
+    apiVersions = ['62.0', '63.0', '64.0', '65.0', '66.0', '67.0', '68.0'];
     readonly data = new RecordStore();
     readonly tooling = new RecordStore();
     /** Metadata API components: type → full name → component. */

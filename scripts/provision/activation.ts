@@ -1,0 +1,144 @@
+// Step 4, activation: the routing flow's latest version active (Tooling FlowDefinition, Metadata
+// activeVersionNumber), the messaging channel active (MessagingChannel.IsActive), and the deployment
+// published (Connect .../embeddedserviceconfig/publish/<id>, API 67.0+). Salesforce has no field
+// that says a deployment is published, so the run records each publish locally
+// (<state dir>/<org id>/publish.json) with the deployment's and channel's LastModifiedDate: a rerun
+// publishes again only when either changed since, or when the last publish did not finish.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { soqlQuote, queryAll } from '../lib/batch.ts';
+import type { PlannedChange, ProvisionContext, Step } from './context.ts';
+import type { OrgSnapshot } from './preflight.ts';
+
+export const PUBLISH_MIN_API_VERSION = 67;
+
+export interface PublishRecord {
+    deploymentId: string;
+    deploymentLastModified: string;
+    channelLastModified: string;
+    publishedAt: string;
+}
+
+export function publishRecordPath(stateDir: string, orgId: string): string {
+    return join(stateDir, orgId, 'publish.json');
+}
+
+export function readPublishRecord(stateDir: string, orgId: string): PublishRecord | undefined {
+    const path = publishRecordPath(stateDir, orgId);
+    if (!existsSync(path)) return undefined;
+    try {
+        return JSON.parse(readFileSync(path, 'utf8')) as PublishRecord;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Whether the deployment was published by this tool after its and the channel's last change. */
+export function isPublishCurrent(
+    record: PublishRecord | undefined,
+    snapshot: OrgSnapshot
+): boolean {
+    return (
+        record !== undefined &&
+        snapshot.deployment !== undefined &&
+        snapshot.channel !== undefined &&
+        record.deploymentId === snapshot.deployment.Id &&
+        record.deploymentLastModified === snapshot.deployment.LastModifiedDate &&
+        record.channelLastModified === snapshot.channel.LastModifiedDate
+    );
+}
+
+/** The newest org API version that serves the publish resource, if any. */
+export function publishApiVersion(snapshot: OrgSnapshot): string | undefined {
+    return [...snapshot.apiVersions]
+        .reverse()
+        .find((version) => Number(version) >= PUBLISH_MIN_API_VERSION);
+}
+
+export const activationStep: Step = {
+    id: 'activation',
+    title: 'Flow, channel, deployment',
+    plan: async ({ conn, snapshot, project, options }: ProvisionContext) => {
+        const flow = snapshot.flow!;
+        const channel = snapshot.channel!;
+        const deployment = snapshot.deployment!;
+        const changes: PlannedChange[] = [];
+        const flowNeedsActivation =
+            flow.LatestVersionId !== null && flow.ActiveVersionId !== flow.LatestVersionId;
+        if (flowNeedsActivation) {
+            changes.push({
+                action: 'update',
+                description: `activate version ${flow.latestVersionNumber} of routing flow ${project.routingFlow}`
+            });
+        }
+        if (!channel.IsActive) {
+            changes.push({
+                action: 'update',
+                description: `activate messaging channel ${project.messagingChannel}`
+            });
+        }
+        const publishVersion = publishApiVersion(snapshot);
+        const record = readPublishRecord(options.stateDir, snapshot.orgId);
+        const needsPublish = changes.length > 0 || !isPublishCurrent(record, snapshot);
+        if (needsPublish && publishVersion) {
+            changes.push({
+                action: 'update',
+                description: `publish Embedded Service deployment ${project.deployment}`
+            });
+        }
+        const manualPublish = needsPublish && !publishVersion;
+        const unchangedSummary = manualPublish
+            ? `flow and channel active; publish ${project.deployment} in Setup (the org serves API ${snapshot.apiVersions.at(-1)}, publishing by API needs ${PUBLISH_MIN_API_VERSION}.0)`
+            : `flow version ${flow.latestVersionNumber} active, channel active, deployment published`;
+        return {
+            changes,
+            unchangedSummary,
+            apply: async () => {
+                const done: string[] = [];
+                if (flowNeedsActivation) {
+                    await conn.request({
+                        method: 'PATCH',
+                        url: `/tooling/sobjects/FlowDefinition/${flow.Id}`,
+                        body: JSON.stringify({
+                            Metadata: { activeVersionNumber: flow.latestVersionNumber }
+                        }),
+                        headers: { 'content-type': 'application/json' }
+                    });
+                    done.push(`flow version ${flow.latestVersionNumber} activated`);
+                }
+                let channelLastModified = channel.LastModifiedDate;
+                if (!channel.IsActive) {
+                    await conn
+                        .sobject('MessagingChannel')
+                        .update({ Id: channel.Id, IsActive: true });
+                    const [fresh] = await queryAll(
+                        conn,
+                        `SELECT Id, LastModifiedDate FROM MessagingChannel WHERE Id = ${soqlQuote(channel.Id)}`
+                    );
+                    channelLastModified = String(fresh?.LastModifiedDate ?? '');
+                    done.push('channel activated');
+                }
+                if (needsPublish && publishVersion) {
+                    await conn.request({
+                        method: 'POST',
+                        url: `/services/data/v${publishVersion}/connect/embeddedservice/embeddedserviceconfig/publish/${deployment.Id}`,
+                        body: '{}',
+                        headers: { 'content-type': 'application/json' }
+                    });
+                    const path = publishRecordPath(options.stateDir, snapshot.orgId);
+                    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+                    const published: PublishRecord = {
+                        deploymentId: deployment.Id,
+                        deploymentLastModified: deployment.LastModifiedDate,
+                        channelLastModified,
+                        publishedAt: new Date().toISOString()
+                    };
+                    writeFileSync(path, `${JSON.stringify(published, null, 2)}\n`);
+                    done.push('deployment published');
+                }
+                if (manualPublish) done.push(`publish ${project.deployment} in Setup`);
+                return { outcome: 'updated', summary: done.join(', ') };
+            }
+        };
+    }
+};

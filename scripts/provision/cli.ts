@@ -1,0 +1,183 @@
+// Command line of `npm run provision`: flags, --help, and where the OpenCX API key is read from
+// (OPENCX_API_KEY, or a prompt that does not echo).
+import { resolve } from 'node:path';
+import { PlanError, type RunOptions } from './context.ts';
+
+export const HELP = `Usage: npm run provision -- --target-org <alias|username> [options]
+
+Finishes the org-side setup of OpenCX Handoff after the project is deployed, checks it, and prints
+the six values for OpenCX's dashboard (Salesforce → MIAW). Every step reads first and writes only
+what is missing, so running it again is safe; an interrupted run finishes on the next one.
+
+Steps: 1 preflight (API version, Messaging, Omni-Channel, deployed metadata) · 2 reps and admins
+(queue members, permission sets, presence configuration; from the config file) · 3 OpenCX API key
+into the External Credential · 4 routing flow and channel active, deployment published ·
+5 user-verification key (RSA 2048, private key file mode 0600, public JWK in the key set) ·
+6 dashboard values.
+
+Options:
+  --target-org, -o <alias|username>  org of a stored \`sf\` login (sf org login web --alias <alias>)
+  --instance-url <https://...>       connect with the access token in SF_ACCESS_TOKEN instead (CI)
+  --config <file>                    config file (default: opencx.config.json; see
+                                     opencx.config.example.json)
+  --dry-run                          read only: print the plan, make no change
+  --check                            doctor: check every known cause of lost handoffs, with the
+                                     Setup path that fixes each; exits 1 when one fails
+  --json                             print one JSON document on stdout and nothing else
+  --rotate-key                       replace the private key file with a new key (the old key
+                                     stays registered until you remove it in Setup)
+  --update-api-key                   store the API key even when one is already set (replace it)
+  --help, -h                         this text
+
+Environment:
+  OPENCX_API_KEY   the OpenCX API key (otherwise asked for, without echo; never printed or logged)
+  SF_ACCESS_TOKEN  access token for --instance-url
+
+Exit codes: 0 done / all checks passed, 1 a step or check failed, 2 bad usage, config or login.`;
+
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+    help: boolean;
+    options: Omit<RunOptions, 'readApiKey' | 'accessToken' | 'stateDir'>;
+}
+
+export function parseArgs(argv: string[]): ParsedArgs {
+    const options: ParsedArgs['options'] = {
+        dryRun: false,
+        check: false,
+        json: false,
+        rotateKey: false,
+        updateApiKey: false
+    };
+    let help = false;
+    const value = (flag: string, index: number): string => {
+        const next = argv[index + 1];
+        if (next === undefined || next.startsWith('--'))
+            throw new UsageError(`${flag} needs a value`);
+        return next;
+    };
+    for (let index = 0; index < argv.length; index += 1) {
+        const arg = argv[index];
+        const [flag, inline] =
+            arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+        const take = () => {
+            if (inline !== undefined) return inline;
+            const found = value(flag, index);
+            index += 1;
+            return found;
+        };
+        switch (flag) {
+            case '--target-org':
+            case '-o':
+                options.targetOrg = take();
+                break;
+            case '--instance-url':
+                options.instanceUrl = take();
+                break;
+            case '--config':
+                options.configPath = take();
+                options.configExplicit = true;
+                break;
+            case '--dry-run':
+                options.dryRun = true;
+                break;
+            case '--check':
+                options.check = true;
+                break;
+            case '--json':
+                options.json = true;
+                break;
+            case '--rotate-key':
+                options.rotateKey = true;
+                break;
+            case '--update-api-key':
+                options.updateApiKey = true;
+                break;
+            case '--help':
+            case '-h':
+                help = true;
+                break;
+            default:
+                throw new UsageError(`unknown option ${arg} (see --help)`);
+        }
+    }
+    if (!help) {
+        if (!options.targetOrg && !options.instanceUrl) {
+            throw new UsageError(
+                '--target-org <alias|username> is required (or --instance-url with SF_ACCESS_TOKEN)'
+            );
+        }
+        if (options.targetOrg && options.instanceUrl) {
+            throw new UsageError('use either --target-org or --instance-url, not both');
+        }
+        if (options.check && (options.dryRun || options.rotateKey || options.updateApiKey)) {
+            throw new UsageError(
+                '--check only reads; it cannot be combined with --dry-run, --rotate-key or --update-api-key'
+            );
+        }
+    }
+    return { help, options };
+}
+
+/** Reads a line from the terminal without echoing it. */
+function promptHidden(question: string): Promise<string> {
+    const stdin = process.stdin;
+    return new Promise((resolvePrompt, reject) => {
+        process.stderr.write(question);
+        let entered = '';
+        stdin.setRawMode(true);
+        stdin.resume();
+        stdin.setEncoding('utf8');
+        const onData = (chunk: string) => {
+            for (const char of chunk) {
+                if (char === '\r' || char === '\n') {
+                    done();
+                    resolvePrompt(entered);
+                    return;
+                }
+                if (char === '\u0003') {
+                    done();
+                    reject(new PlanError('cancelled'));
+                    return;
+                }
+                if (char === '\u007f' || char === '\b') entered = entered.slice(0, -1);
+                else entered += char;
+            }
+        };
+        const done = () => {
+            stdin.off('data', onData);
+            stdin.setRawMode(false);
+            stdin.pause();
+            process.stderr.write('\n');
+        };
+        stdin.on('data', onData);
+    });
+}
+
+/** The API key source: OPENCX_API_KEY, else a hidden prompt on a terminal. */
+export function apiKeyReader(env: NodeJS.ProcessEnv): () => Promise<string> {
+    return async () => {
+        const fromEnv = env.OPENCX_API_KEY;
+        if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv;
+        if (!process.stdin.isTTY) {
+            throw new PlanError(
+                'the OpenCX API key is needed: set OPENCX_API_KEY (no terminal to ask on)'
+            );
+        }
+        return promptHidden('OpenCX API key (not shown): ');
+    };
+}
+
+export function buildRunOptions(
+    parsed: ParsedArgs,
+    env: NodeJS.ProcessEnv,
+    cwd: string
+): RunOptions {
+    return {
+        ...parsed.options,
+        accessToken: env.SF_ACCESS_TOKEN,
+        stateDir: resolve(cwd, '.opencx'),
+        readApiKey: apiKeyReader(env)
+    };
+}

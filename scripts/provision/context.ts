@@ -1,0 +1,92 @@
+// What every provisioning step shares: the connection, the project names, the config, the run's
+// options and the org snapshot the preflight read; and the shape of a step's plan and result.
+// A step first plans (reads only, and says what it would change), then applies only the difference.
+import type { Connection } from 'jsforce';
+import type { OrgConnection } from '../lib/org.ts';
+import type { ProjectNames } from '../lib/project.ts';
+import type { ProvisionConfig } from './config.ts';
+import type { OrgSnapshot } from './preflight.ts';
+
+export type Outcome = 'created' | 'updated' | 'unchanged';
+
+export interface RunOptions {
+    targetOrg?: string;
+    instanceUrl?: string;
+    accessToken?: string;
+    configPath?: string;
+    /** True when --config was given (a missing file is then an error even for --check). */
+    configExplicit?: boolean;
+    dryRun: boolean;
+    check: boolean;
+    json: boolean;
+    rotateKey: boolean;
+    updateApiKey: boolean;
+    /** Folder for local outputs (private key, publish record); default ./.opencx. */
+    stateDir: string;
+    /** Where the OpenCX API key comes from (env variable or a hidden prompt). */
+    readApiKey: () => Promise<string>;
+}
+
+export interface ProvisionContext {
+    conn: Connection;
+    org: OrgConnection;
+    project: ProjectNames;
+    config: ProvisionConfig;
+    options: RunOptions;
+    snapshot: OrgSnapshot;
+    /** Values steps learn for the dashboard (key id, issuer, key path). */
+    facts: DashboardFacts;
+}
+
+export interface DashboardFacts {
+    authKeyId?: string;
+    issuer?: string;
+    privateKeyPath?: string;
+}
+
+/** One change a step would make (dry-run prints these). */
+export interface PlannedChange {
+    action: 'create' | 'update';
+    description: string;
+}
+
+export interface StepResult {
+    outcome: Outcome;
+    summary: string;
+    /** Extra facts for --json (never secrets). */
+    details?: Record<string, unknown>;
+}
+
+export interface StepPlan {
+    changes: PlannedChange[];
+    /** What the step found when nothing needs to change. */
+    unchangedSummary: string;
+    details?: Record<string, unknown>;
+    /** Makes the planned changes; only called when there are changes and this is no dry run. */
+    apply: () => Promise<StepResult>;
+}
+
+export interface Step {
+    id: string;
+    title: string;
+    plan: (context: ProvisionContext) => Promise<StepPlan>;
+}
+
+/** A problem that stops the run before any write (bad config seen against the org, missing setup). */
+export class PlanError extends Error {
+    constructor(
+        message: string,
+        readonly exitCode = 2
+    ) {
+        super(message);
+    }
+}
+
+/** A doctor finding: pass/fail with the Setup path that fixes it. */
+export interface Check {
+    id: string;
+    title: string;
+    passed: boolean;
+    detail: string;
+    fix?: string;
+}

@@ -1,0 +1,92 @@
+// Test harness for provisioning: an emulator org, a temporary folder (config file, key file, publish
+// record), and two ways to run the command: in-process (fast; the same code path as the CLI after
+// argument parsing) and as a real child process (for stdout/stderr/exit-code checks).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import type { StartOptions } from '../emulator/index.ts';
+import { buildRunOptions, parseArgs } from '../../scripts/provision/cli.ts';
+import { runProvision } from '../../scripts/provision/run.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/project.ts';
+
+export const API_KEY = 'ocx_live_TEST_SECRET_3f9a1c77d2b84e0c';
+
+export interface RunOutput {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+export interface Harness {
+    emulator: Emulator;
+    dir: string;
+    configPath: string;
+    writeConfig: (config: unknown) => void;
+    /** Runs provisioning in-process with the given extra arguments. */
+    run: (args?: string[], env?: Record<string, string | undefined>) => Promise<RunOutput>;
+    /** Runs `tsx scripts/provision.ts` as a child process. */
+    spawn: (args?: string[], env?: Record<string, string | undefined>) => RunOutput;
+    close: () => Promise<void>;
+}
+
+export function repUsernames(count: number): string[] {
+    return Array.from({ length: count }, (_, index) => `rep${index + 1}@acme.example`);
+}
+
+export async function createHarness(
+    options: StartOptions & { config?: unknown } = {}
+): Promise<Harness> {
+    const emulator = await startEmulator(options);
+    const dir = mkdtempSync(join(tmpdir(), 'opencx-provision-'));
+    const configPath = join(dir, 'opencx.config.json');
+    const writeConfig = (config: unknown) =>
+        writeFileSync(
+            configPath,
+            typeof config === 'string' ? config : JSON.stringify(config, null, 2)
+        );
+    if (options.config !== undefined) writeConfig(options.config);
+    const baseArgs = () => ['--instance-url', emulator.url, '--config', configPath];
+    const baseEnv = () => ({
+        SF_ACCESS_TOKEN: emulator.state.accessToken,
+        OPENCX_API_KEY: API_KEY
+    });
+    return {
+        emulator,
+        dir,
+        configPath,
+        writeConfig,
+        run: async (args = [], env = {}) => {
+            const out: string[] = [];
+            const err: string[] = [];
+            const parsed = parseArgs([...baseArgs(), ...args]);
+            const code = await runProvision(
+                buildRunOptions(parsed, { ...baseEnv(), ...env }, dir),
+                {
+                    stdout: (line) => out.push(line),
+                    stderr: (line) => err.push(line)
+                }
+            );
+            return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+        },
+        spawn: (args = [], env = {}) => {
+            const result = spawnSync(
+                process.execPath,
+                [
+                    '--import',
+                    'tsx',
+                    join(PROJECT_ROOT, 'scripts', 'provision.ts'),
+                    ...baseArgs(),
+                    ...args
+                ],
+                { cwd: dir, env: { ...process.env, ...baseEnv(), ...env }, encoding: 'utf8' }
+            );
+            return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+        },
+        close: async () => {
+            await emulator.stop();
+            rmSync(dir, { recursive: true, force: true });
+        }
+    };
+}
