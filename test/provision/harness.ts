@@ -90,3 +90,25 @@ export async function createHarness(
         }
     };
 }
+
+/** What provisioning changes in the org, in a comparable form (counts and switches). */
+export function orgFingerprint(emulator: Emulator) {
+    const { data, tooling, metadata, credentials, publishedDeployments } = emulator.state;
+    const keySet = metadata.get('PublicKeyCertificateSet')?.get('OpenCX_Identity_Keys');
+    const flow = tooling.all('FlowDefinition')[0];
+    return {
+        queueMembers: data.all('GroupMember').length,
+        permissionSetAssignments: data.all('PermissionSetAssignment').length,
+        presenceAssignments: data.all('PresenceUserConfigUser').length,
+        apiKeySet: [...credentials.values()].some(
+            (credential) => 'ApiKey' in credential.credentials
+        ),
+        flowActive:
+            Boolean(flow?.ActiveVersionId) && flow?.ActiveVersionId === flow?.LatestVersionId,
+        channelActive: data.all('MessagingChannel')[0]?.IsActive === true,
+        published: [...publishedDeployments.values()].reduce((sum, count) => sum + count, 0) > 0,
+        certificates: metadata.get('PublicKeyCertificate')?.size ?? 0,
+        keySetKeys: (keySet?.publicKeyCertificateSetKeys as unknown[] | undefined)?.length ?? 0,
+        issuer: keySet?.jwtIssuer
+    };
+}
