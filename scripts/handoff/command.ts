@@ -57,7 +57,11 @@ export async function runHandoffCommand(argv: string[], io: CommandIo): Promise<
     try {
         // Inputs that can be wrong locally are read before anything is sent.
         let transcript: TranscriptLine[] | undefined;
-        if (options.transcript) transcript = readTranscriptFile(options.transcript);
+        if (options.transcript) {
+            transcript = localInput('transcript-unreadable', () =>
+                readTranscriptFile(options.transcript!)
+            );
+        }
 
         const org = await connectOrg(options, io.env);
         const orgId = options.orgId ?? org.orgId;
@@ -73,30 +77,21 @@ export async function runHandoffCommand(argv: string[], io: CommandIo): Promise<
 
         let identity: IdentityOptions | undefined;
         if (options.authenticated) {
-            const defaults = identityDefaults();
+            const defaults = await identityDefaults(org);
             const keyPath = options.privateKey ?? defaults.privateKeyPath;
-            const kid = options.kid ?? defaults.kid(keyPath);
+            const privateKey = localInput('private-key-unreadable', () =>
+                readPrivateKeyFile(keyPath)
+            );
+            const kid = options.kid ?? defaults.kidOf(keyPath);
             const issuer = options.issuer ?? defaults.issuer;
-            if (!kid) {
-                throw new HandoffError(
-                    'kid-unknown',
-                    'No Auth Key ID (kid) for the identity token.',
-                    'Pass --kid <Auth Key ID> (provisioning prints it), or run `npm run provision` to register a key.'
-                );
-            }
             if (!issuer) {
                 throw new HandoffError(
                     'issuer-unknown',
                     'No issuer for the identity token.',
-                    'Pass --issuer <iss> (the keyset OpenCX_Identity_Keys issuer).'
+                    'Pass --issuer <iss> (the issuer of the key set OpenCX_Identity_Keys).'
                 );
             }
-            identity = {
-                privateKey: readPrivateKeyFile(keyPath),
-                kid,
-                issuer,
-                email: options.email!
-            };
+            identity = { privateKey, kid, issuer, email: options.email! };
         }
 
         say(`OpenCX handoff rehearsal: org ${orgId} (${org.label})`);
@@ -138,5 +133,20 @@ export async function runHandoffCommand(argv: string[], io: CommandIo): Promise<
             io.stderr(`error: ${message}\n${fix ? `  fix: ${fix}\n` : ''}`);
         }
         return { exitCode: 2 };
+    }
+}
+
+/** Runs a local read; its failure becomes a HandoffError the output can name. */
+function localInput<T>(code: string, read: () => T): T {
+    try {
+        return read();
+    } catch (error) {
+        throw new HandoffError(
+            code,
+            (error as Error).message,
+            code === 'private-key-unreadable'
+                ? 'Pass --private-key <file> (the file `npm run provision` wrote, .opencx/<org id>/identity-key.pem), or run `npm run provision` to create it.'
+                : 'Pass a readable text file (one "Speaker: text" line per turn) or OpenCX chat history JSON.'
+        );
     }
 }

@@ -1,9 +1,13 @@
-// The org connection of the rehearsal and the defaults of the identity token. Interim: replaced
-// by provisioning's shared modules as soon as they exist.
-import { Org } from '@salesforce/core';
-import { Connection } from 'jsforce';
-import { join } from 'node:path';
-import { loadProjectNames, PROJECT_ROOT } from '../lib/project.ts';
+// The rehearsal's org connection and the defaults of its identity token, from provisioning's own
+// modules: the same login handling (stored `sf` login, or --instance-url with SF_ACCESS_TOKEN),
+// the same private key file, the same key id (the key's RFC 7638 thumbprint) and the key set's
+// issuer as the org has it.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { connectToOrg, describeApiError, type OrgConnection } from '../lib/org.ts';
+import { keyId, readPrivateKey } from '../lib/identity-key.ts';
+import { loadProjectNames, type ProjectNames } from '../lib/project.ts';
+import { defaultPrivateKeyPath, readKeySet } from '../provision/identity-key.ts';
 import type { OrgApi } from './verify.ts';
 
 export class OrgConnectionError extends Error {
@@ -21,58 +25,38 @@ export interface ConnectedOrg {
     api: OrgApi;
     orgId: string;
     label: string;
-}
-
-interface JsforceLikeError {
-    errorCode?: string;
-    name?: string;
-    message?: string;
+    connection: OrgConnection;
+    project: ProjectNames;
 }
 
 export async function connectOrg(
     options: { targetOrg?: string; instanceUrl?: string },
     env: NodeJS.ProcessEnv
 ): Promise<ConnectedOrg> {
-    const label = options.targetOrg ?? options.instanceUrl ?? '';
-    const loginFix = options.targetOrg
-        ? `Log in again: sf org login web --alias ${options.targetOrg}`
-        : 'Set SF_ACCESS_TOKEN to a fresh access token for --instance-url.';
-    let connection: Connection;
-    if (options.instanceUrl) {
-        const accessToken = env.SF_ACCESS_TOKEN;
-        if (!accessToken) {
-            throw new OrgConnectionError(
-                'no-access-token',
-                '--instance-url needs the access token in SF_ACCESS_TOKEN.',
-                loginFix
-            );
-        }
-        connection = new Connection({
+    const project = loadProjectNames();
+    let connection: OrgConnection;
+    try {
+        connection = await connectToOrg({
+            aliasOrUsername: options.targetOrg,
             instanceUrl: options.instanceUrl,
-            accessToken,
-            version: loadProjectNames().apiVersion
+            accessToken: env.SF_ACCESS_TOKEN,
+            apiVersion: project.apiVersion
         });
-    } else {
-        try {
-            const org = await Org.create({ aliasOrUsername: options.targetOrg });
-            connection = org.getConnection() as unknown as Connection;
-        } catch (error) {
-            throw new OrgConnectionError(
-                'org-not-found',
-                `No sf login for "${options.targetOrg}": ${(error as Error).message}`,
-                `Log in first: sf org login web --alias ${options.targetOrg}`
-            );
-        }
+    } catch (error) {
+        throw new OrgConnectionError(
+            'org-connection',
+            (error as Error).message,
+            options.targetOrg
+                ? `sf org login web --alias ${options.targetOrg}`
+                : 'Set SF_ACCESS_TOKEN to a fresh access token for --instance-url.'
+        );
     }
-
+    const { conn } = connection;
     const api: OrgApi = {
-        instanceUrl: connection.instanceUrl,
+        instanceUrl: conn.instanceUrl,
         async query<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
             try {
-                const result = await connection.query<T>(soql, {
-                    autoFetch: true,
-                    maxFetch: 50_000
-                });
+                const result = await conn.query<T>(soql, { autoFetch: true, maxFetch: 50_000 });
                 return result.records.map((record) => {
                     const { attributes: _attributes, ...fields } = record as T & {
                         attributes?: unknown;
@@ -80,55 +64,58 @@ export async function connectOrg(
                     return fields as unknown as T;
                 });
             } catch (error) {
-                const failure = error as JsforceLikeError;
-                if (
-                    failure.errorCode === 'INVALID_SESSION_ID' ||
-                    failure.name === 'INVALID_SESSION_ID'
-                ) {
-                    throw new OrgConnectionError(
-                        'org-login-expired',
-                        `The login to ${label} has expired or was revoked (INVALID_SESSION_ID).`,
-                        loginFix
-                    );
-                }
-                const code =
-                    (error as { cause?: { code?: string } }).cause?.code ??
-                    (error as { code?: string }).code;
-                if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') {
-                    throw new OrgConnectionError(
-                        'org-unreachable',
-                        `Cannot reach ${connection.instanceUrl} (${code}).`,
-                        'Check the network, or the instance URL.'
-                    );
-                }
-                throw new OrgConnectionError(
-                    'org-query-failed',
-                    `The org refused a query (${failure.errorCode ?? failure.name ?? 'error'}): ${failure.message ?? String(error)}\n  query: ${soql}`,
-                    'Deploy the project metadata (sf project deploy start) and run as a user with the OpenCX_Handoff_Admin permission set.'
-                );
+                throw orgError(error, connection, soql);
             }
         }
     };
     const organization = await api.query<{ Id: string }>('SELECT Id FROM Organization');
     const orgId = organization[0]?.Id;
-    if (!orgId)
+    if (!orgId) {
         throw new OrgConnectionError(
             'org-id-unknown',
             'The org did not return its Organization record.',
             'Pass --org-id 00D….'
         );
-    return { api, orgId, label };
+    }
+    return { api, orgId, label: connection.label, connection, project };
 }
 
-/** Where the identity token's key, kid and issuer come from when no flag names them. */
-export function identityDefaults(): {
+function orgError(error: unknown, connection: OrgConnection, soql: string): OrgConnectionError {
+    const failure = error as { errorCode?: string; name?: string };
+    const message = describeApiError(error, connection);
+    const code = failure.errorCode ?? failure.name ?? '';
+    if (code === 'INVALID_SESSION_ID' || /ERROR_HTTP_401/.test(code)) {
+        return new OrgConnectionError(
+            'org-login-expired',
+            message,
+            `${connection.loginHint}, then rerun this command.`
+        );
+    }
+    if (/Lost the connection/.test(message)) {
+        return new OrgConnectionError('org-unreachable', message, 'Check the network, then rerun.');
+    }
+    return new OrgConnectionError(
+        'org-query-failed',
+        `The org refused a query: ${message} (query: ${soql})`,
+        'Deploy the project metadata (sf project deploy start) and run as an admin with the OpenCX_Handoff_Admin permission set.'
+    );
+}
+
+/** The identity token's defaults: provisioning's key file, its kid, the org key set's issuer. */
+export async function identityDefaults(org: ConnectedOrg): Promise<{
     privateKeyPath: string;
-    kid: (privateKeyPath: string) => string | undefined;
+    kidOf: (privateKeyPath: string) => string;
     issuer: string | undefined;
-} {
+}> {
+    let issuer = org.project.keySet.issuer;
+    try {
+        issuer = (await readKeySet(org.connection.conn, org.project))?.jwtIssuer ?? issuer;
+    } catch {
+        // Not readable (permissions): the issuer the project ships is the best guess; --issuer wins.
+    }
     return {
-        privateKeyPath: join(PROJECT_ROOT, '.opencx', 'identity-private-key.pem'),
-        kid: () => undefined,
-        issuer: loadProjectNames().keySet.issuer
+        privateKeyPath: defaultPrivateKeyPath(resolve(process.cwd(), '.opencx'), org.orgId),
+        kidOf: (path) => keyId(readPrivateKey(readFileSync(path, 'utf8'))),
+        issuer
     };
 }

@@ -3,7 +3,7 @@
 // through real jsforce to the emulator's REST API.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ISSUER, KID, startHandoffFixture, type HandoffFixture } from './support.ts';
+import { startHandoffFixture, type HandoffFixture } from './support.ts';
 import {
     dropEventStreams,
     miawState,
@@ -43,7 +43,7 @@ describe('handoff rehearsal against the emulator', () => {
         assert.match(run.stdout, /PASS: OpenCX_Anonymous_Visitors has the conversation/);
     });
 
-    test('an authenticated handoff is verified and lands in OpenCX_Verified_Visitors', async () => {
+    test('an authenticated handoff, signed with the key provisioning wrote (kid and issuer found), is verified and lands in OpenCX_Verified_Visitors', async () => {
         const run = await fixture.run([
             ...fixture.baseArgs(),
             '--authenticated',
@@ -51,16 +51,13 @@ describe('handoff rehearsal against the emulator', () => {
             'jane@example.com',
             '--private-key',
             fixture.keyPath,
-            '--kid',
-            KID,
-            '--issuer',
-            ISSUER,
             '--listen',
             '0'
         ]);
         assert.equal(run.exitCode, 0, run.stdout + run.stderr);
         const result = run.result!;
         assert.equal(result.visitor.verified, true);
+        assert.match(run.stdout, new RegExp(`kid ${fixture.kid}, iss opencx-handoff`));
         assert.equal(
             result.visitor.subject,
             'v2/iamessage/AUTH/OpenCX_Identity_Keys/uid:jane@example.com'

@@ -1,21 +1,26 @@
-// Shared setup of the handoff tests: an emulator with the MIAW routes on an org that provisioning
-// has finished (channel active, flow active, deployment published, a user-verification key in the
-// keyset), and a way to run `npm run handoff:test` in-process against it.
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// Shared setup of the handoff tests: an emulator with the MIAW routes on an org that the real
+// provisioning (`npm run provision`, run in-process) has finished: reps, API key, flow and channel
+// activated, user-verification key written and registered. Then the one step an admin does by
+// hand at API 66 (provisioning prints it): publish the deployment in Setup. And a way to run
+// `npm run handoff:test` in-process against it.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK } from 'jose';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { miawRoutes, type MiawOptions } from '../emulator/miaw.ts';
+import { runProvision } from '../../scripts/provision/run.ts';
+import { keyId, readPrivateKey } from '../../scripts/lib/identity-key.ts';
 import { runHandoffCommand, type CommandOutcome } from '../../scripts/handoff/command.ts';
 
-export const KID = 'opencx-test-key-1';
 export const ISSUER = 'opencx-handoff';
 
 export interface HandoffFixture {
     emulator: Emulator;
+    /** The private key provisioning wrote, and its kid (registered in the key set). */
     keyPath: string;
+    kid: string;
+    /** A key of the right shape that the org does not know. */
     otherKeyPath: string;
     dir: string;
     /** Runs the command in-process; returns its exit code, stdout and stderr. */
@@ -30,44 +35,79 @@ export interface CommandRun extends CommandOutcome {
     stderr: string;
 }
 
-function writeKey(dir: string, name: string): { path: string; publicKey: KeyObject } {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const path = join(dir, name);
-    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    return { path, publicKey };
+/** Runs the real provisioning against the emulator; returns the private key path it wrote. */
+async function provision(emulator: Emulator, dir: string): Promise<string> {
+    const configPath = join(dir, 'opencx.config.json');
+    writeFileSync(
+        configPath,
+        JSON.stringify({
+            reps: [
+                {
+                    username: 'ada@acme.example',
+                    queues: [
+                        'OpenCX_Verified_Visitors',
+                        'OpenCX_Anonymous_Visitors',
+                        'OpenCX_Fallback'
+                    ]
+                }
+            ]
+        })
+    );
+    let output = '';
+    const code = await runProvision(
+        {
+            instanceUrl: emulator.url,
+            accessToken: emulator.state.accessToken,
+            configPath,
+            configExplicit: true,
+            dryRun: false,
+            check: false,
+            json: true,
+            rotateKey: false,
+            updateApiKey: false,
+            stateDir: join(dir, '.opencx'),
+            readApiKey: async () => 'sk-test-not-a-real-key'
+        },
+        { stdout: (line) => (output += line), stderr: (line) => (output += line) }
+    );
+    if (code !== 0) throw new Error(`provisioning the emulator failed (${code}): ${output}`);
+    const result = JSON.parse(output) as {
+        steps: { step: string; details?: { privateKeyPath?: string } }[];
+    };
+    const keyPath = result.steps.find((step) => step.details?.privateKeyPath)?.details
+        ?.privateKeyPath;
+    if (!keyPath) throw new Error(`provisioning reported no private key path: ${output}`);
+    return keyPath;
 }
 
-/** Brings the seeded org to "provisioned": what `npm run provision` leaves behind. */
-export async function finishProvisioning(emulator: Emulator, publicKey: KeyObject): Promise<void> {
-    const { state } = emulator;
-    const channel = state.data.all('MessagingChannel')[0];
-    state.data.update('MessagingChannel', channel.Id, { IsActive: true });
-    const definition = state.tooling.all('FlowDefinition')[0];
-    const version = state.tooling.all('Flow').find((flow) => flow.DefinitionId === definition.Id)!;
-    state.tooling.update('Flow', version.Id, { Status: 'Active' });
-    state.tooling.update('FlowDefinition', definition.Id, { ActiveVersionId: version.Id });
-    const deployment = state.tooling.all('EmbeddedServiceConfig')[0];
-    state.publishedDeployments.set(deployment.Id, 1);
-    const jwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'RS256', use: 'sig' };
-    state.metadataOfType('PublicKeyCertificate').set('OpenCX_Identity_Key_1', {
-        fullName: 'OpenCX_Identity_Key_1',
-        masterLabel: 'OpenCX Identity Key 1',
-        jsonWebKey: JSON.stringify(jwk)
-    });
-    const keyset = state.metadataOfType('PublicKeyCertificateSet').get('OpenCX_Identity_Keys')!;
-    keyset.publicKeyCertificateSetKeys = [{ publicKeyCertificate: 'OpenCX_Identity_Key_1' }];
+/** The admin's manual step after provisioning at API 66: Setup → Embedded Service Deployments → Publish. */
+export function publishDeployment(emulator: Emulator): void {
+    const deployment = emulator.state.tooling.all('EmbeddedServiceConfig')[0];
+    emulator.state.publishedDeployments.set(deployment.Id, 1);
 }
 
 export async function startHandoffFixture(options: MiawOptions = {}): Promise<HandoffFixture> {
-    const emulator = await startEmulator({ modules: [miawRoutes(options)] });
+    const emulator = await startEmulator({
+        modules: [miawRoutes(options)],
+        users: ['ada@acme.example']
+    });
     const dir = mkdtempSync(join(tmpdir(), 'handoff-test-'));
-    const key = writeKey(dir, 'identity.pem');
-    const other = writeKey(dir, 'other.pem');
-    await finishProvisioning(emulator, key.publicKey);
+    const keyPath = await provision(emulator, dir);
+    publishDeployment(emulator);
+    const otherKeyPath = join(dir, 'other-key.pem');
+    writeFileSync(
+        otherKeyPath,
+        generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+            type: 'pkcs8',
+            format: 'pem'
+        }),
+        { mode: 0o600 }
+    );
     const fixture: HandoffFixture = {
         emulator,
-        keyPath: key.path,
-        otherKeyPath: other.path,
+        keyPath,
+        kid: keyId(readPrivateKey(readFileSync(keyPath, 'utf8'))),
+        otherKeyPath,
         dir,
         baseArgs: () => [
             '--instance-url',
