@@ -179,6 +179,21 @@ describe('routeWork', () => {
         assert.match(result.error ?? '', /no record with Id MS404/);
     });
 
+    test('faults when the work item is not an object of the service channel', () => {
+        const records = { ...store(), Case: [{ Id: 'C1' }] };
+        const result = run(
+            { start: 'Route', elements: routeWork('Route', str('G1')) },
+            {
+                inputs: { recordId: 'C1' },
+                records
+            }
+        );
+        assert.match(
+            result.error ?? '',
+            /sfdc_livemessage routes MessagingSession records; C1 is a Case/
+        );
+    });
+
     test('faults when serviceChannelId and serviceChannelDevName disagree', () => {
         const xml = routeWork('Route', str('G1')).replace(
             `<stringValue>sfdc_livemessage</stringValue>`,

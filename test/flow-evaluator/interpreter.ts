@@ -88,6 +88,12 @@ export interface FlowRun {
 
 const FAULTABLE = new Set(['actionCalls', 'recordLookups', 'recordUpdates']);
 
+/** The work item object of standard service channels (others are not checked). */
+const WORK_ITEM_OBJECT: Record<string, string> = {
+    sfdc_livemessage: 'MessagingSession',
+    sfdc_phone: 'VoiceCall'
+};
+
 function clone<T>(value: T): T {
     return structuredClone(value);
 }
@@ -669,10 +675,16 @@ class Interview {
         if (typeof recordId !== 'string' || isBlank(recordId)) {
             throw new FlowFault('routeWork needs the recordId of the work item');
         }
-        const owner = Object.values(this.store).some((rows) =>
+        const owner = Object.entries(this.store).find(([, rows]) =>
             rows.some((row) => row.Id === recordId)
-        );
+        )?.[0];
         if (!owner) throw new FlowFault(`routeWork: no record with Id ${recordId}`);
+        const expectedObject = WORK_ITEM_OBJECT[serviceChannel];
+        if (expectedObject && owner !== expectedObject) {
+            throw new FlowFault(
+                `routeWork: ${serviceChannel} routes ${expectedObject} records; ${recordId} is a ${owner}`
+            );
+        }
         const queueId = input('queueId');
         if (typeof queueId !== 'string' || isBlank(queueId)) {
             throw new FlowFault('routeWork (QueueBased) needs a queueId');

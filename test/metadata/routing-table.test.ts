@@ -99,7 +99,7 @@ describe(`${FLOW} routing table (flow XML + shipped OpenCX_Routing_Rule__mdt rec
             assert.equal(session.Chat_Consumer_Type__c, consumerType ?? null);
             rows.push(
                 `| ${show(consumerType)} | ${label} | ${run.routedTo?.queueDeveloperName} | ` +
-                    `${show(session.Chat_Consumer_Type__c as string | null)} |`
+                    `${show(session.Chat_Consumer_Type__c as string | null)} | ${run.path.length} |`
             );
         });
     }
@@ -123,8 +123,10 @@ describe(`${FLOW} routing table (flow XML + shipped OpenCX_Routing_Rule__mdt rec
     test('prints the table', (t: TestContext) => {
         assert.equal(rows.length, TABLE.length, 'every row above ran');
         t.diagnostic('Routing table computed from the flow XML and the shipped rules:');
-        t.diagnostic('| Chat_Consumer_Type sent | case | queue | Chat_Consumer_Type__c stamped |');
-        t.diagnostic('|---|---|---|---|');
+        t.diagnostic(
+            '| Chat_Consumer_Type sent | case | queue | Chat_Consumer_Type__c stamped | elements run |'
+        );
+        t.diagnostic('|---|---|---|---|---|');
         for (const row of rows) t.diagnostic(row);
     });
 });
