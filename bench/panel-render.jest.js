@@ -1,0 +1,101 @@
+/* global jest, describe, it, expect */
+// Measurement harness for bench/panel-render.bench.ts (not part of `npm test`): renders the real
+// compiled opencxConversationPanel in jest's jsdom with a 2,000-turn transcript and writes the
+// figures to the JSON file named by BENCH_OUT.
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createElement } from '@lwc/engine-dom';
+import OpencxConversationPanel from 'c/opencxConversationPanel';
+import getConversation from '@salesforce/apex/OpenCxSessionController.getConversation';
+
+const {
+    toConversation,
+    fixtures,
+    generateHistoryPages
+} = require('../force-app/test/opencx-samples');
+
+jest.mock(
+    '@salesforce/apex/OpenCxSessionController.getConversation',
+    () => {
+        const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
+        return { default: createApexTestWireAdapter(jest.fn()) };
+    },
+    { virtual: true }
+);
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
+    virtual: true
+});
+
+const TURNS = Number(process.env.BENCH_TURNS ?? 2000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+function countNodes(root) {
+    let elements = 0;
+    let textNodes = 0;
+    const walk = (node) => {
+        for (const child of node.childNodes) {
+            if (child.nodeType === 1) {
+                elements += 1;
+                if (child.shadowRoot) walk(child.shadowRoot);
+                walk(child);
+            } else if (child.nodeType === 3) {
+                textNodes += 1;
+            }
+        }
+    };
+    walk(root);
+    return { elements, textNodes };
+}
+
+async function settle(element) {
+    // Microtasks until the transcript shows every turn (the wire emits, then two renders).
+    for (let tick = 0; tick < 50; tick++) {
+        const transcript = element.shadowRoot.querySelector('c-opencx-transcript');
+        const items = transcript?.shadowRoot?.querySelectorAll('li').length ?? 0;
+        if (items === TURNS) return items;
+        await Promise.resolve();
+    }
+    throw new Error('the transcript did not render every turn');
+}
+
+describe('panel render benchmark', () => {
+    it(`renders a ${TURNS}-turn transcript`, async () => {
+        const conversation = toConversation({
+            stamp: {
+                OpenCX_Session_Id__c: fixtures.sessionVerified.id,
+                Chat_Consumer_Type__c: 'Verified'
+            },
+            session: fixtures.sessionVerified,
+            historyPages: generateHistoryPages({ turns: TURNS, pageSize: 100 })
+        });
+        const timings = [];
+        let nodes;
+        for (let run = 0; run < RUNS; run++) {
+            const element = createElement('c-opencx-conversation-panel', {
+                is: OpencxConversationPanel
+            });
+            element.recordId = '0Mw5g000000XyZaCAK';
+            document.body.appendChild(element);
+            const started = performance.now();
+            getConversation.emit(conversation);
+            await settle(element);
+            timings.push(performance.now() - started);
+            if (run === 0) nodes = countNodes(document.body);
+            document.body.removeChild(element);
+        }
+        const sorted = [...timings].sort((a, b) => a - b);
+        const figures = {
+            turns: TURNS,
+            runs: RUNS,
+            firstRenderMs: timings[0],
+            medianRenderMs: sorted[Math.floor(sorted.length / 2)],
+            minRenderMs: sorted[0],
+            maxRenderMs: sorted[sorted.length - 1],
+            domElements: nodes.elements,
+            domTextNodes: nodes.textNodes,
+            elementsPerTurn: nodes.elements / TURNS
+        };
+        if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify(figures));
+        expect(nodes.elements).toBeGreaterThan(TURNS);
+    });
+});
