@@ -339,6 +339,13 @@ describe('embedded service deployment', () => {
         assert.equal(text(messaging, 'isEnabled'), 'true');
     });
 
+    test('admits anonymous visitors too, while the channel verifies identity tokens', () => {
+        // OpenCX sends verified visitors with an identity token and anonymous ones with an
+        // unauthenticated token, through this one deployment.
+        assert.equal(text(requireDeployment(), 'areGuestUsersAllowed'), 'true');
+        assert.equal(text(children(requireChannel(), 'embeddedConfig')[0], 'authMode'), 'Auth');
+    });
+
     test('lists every channel parameter as a hidden pre-chat field of an active, every-session form', () => {
         const forms = children(requireDeployment(), 'embeddedServiceForms');
         assert.equal(forms.length, 1);
