@@ -122,6 +122,13 @@ describe('messaging channel', () => {
     });
 });
 
+describe('messaging channel settings OpenCX relies on', () => {
+    test('accepts file uploads, which OpenCX forwards as attachments', () => {
+        const config = children(requireChannel(), 'embeddedConfig')[0];
+        assert.equal(text(config, 'isAttachmentUploadEnabled'), 'true');
+    });
+});
+
 describe('routing flow', () => {
     test('is the active RoutingFlow the channel names', () => {
         const flow = requireRoutingFlow();
