@@ -151,7 +151,7 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
                 : {
                       name: 'identity token verified',
                       ok: false,
-                      detail: `Salesforce answered with a guest token (${subject ?? 'no subject'}): it did not verify the identity token (kid ${options.identity.kid}, iss ${options.identity.issuer}) and went on as an anonymous visitor, which is what it does with a bad signature, an unknown kid, a wrong issuer or an expired token.`,
+                      detail: `Salesforce answered with a guest token (${subject ?? 'no subject'}): it did not verify the identity token (kid ${options.identity.kid}, iss ${options.identity.issuer}) and went on as an anonymous visitor, which is what it does with a bad signature, an unknown kid, a wrong issuer or an expired token. Routing still follows Chat_Consumer_Type as sent: it does not know the token failed.`,
                       fix: identityFix()
                   }
         );
@@ -171,6 +171,9 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
     let stopListening: () => void = () => {};
     const enoughReplies = new Promise<void>((resolve) => (stopListening = resolve));
     const seenEntries = new Set<string>();
+    // The routing result may arrive before the create call returns: print it after that line.
+    let conversationAnnounced = false;
+    let pendingRoutingLine: string | null = null;
     const subscription = client.subscribe(
         token.accessToken,
         {
@@ -195,10 +198,11 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
                         failureType: entry.payload.failureType as string | undefined
                     };
                     routedAt = Date.now();
-                    progress(
-                        `  routing result  ${routingEvent.failureType ?? '?'}` +
-                            (routingEvent.queueId ? ` → queue ${routingEvent.queueId}` : '')
-                    );
+                    const line =
+                        `  routing result   ${routingEvent.queueId ? `routed to queue ${routingEvent.queueId}` : 'not routed'}` +
+                        ` (failureType ${routingEvent.failureType ?? 'none given'})`;
+                    if (conversationAnnounced) progress(line);
+                    else pendingRoutingLine = line;
                     return;
                 }
                 if (
@@ -245,6 +249,8 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
             throw asHandoffError(error, options.endpoint);
         }
         progress(`✓ conversation     ${conversationId} ${formatAttributes(routingAttributes)}`);
+        conversationAnnounced = true;
+        if (pendingRoutingLine) progress(pendingRoutingLine);
         if (notAccepted.length) {
             progress(
                 `! not hidden pre-chat fields of ${options.endpoint.esDeveloperName} (Salesforce drops them): ${notAccepted.join(', ')}`

@@ -37,13 +37,102 @@ export class ConfigError extends Error {
 
 const USERNAME = /^[^\s@]+@[^\s@]+$/;
 
+/**
+ * Where JSON text first goes wrong, as an offset (Node 20's JSON.parse does not say). A small
+ * recursive-descent walk over the grammar; it only locates, JSON.parse still does the parsing.
+ */
+export function jsonErrorOffset(text: string): number {
+    let index = 0;
+    const fail = (): never => {
+        throw index;
+    };
+    const space = () => {
+        while (/\s/.test(text[index] ?? '')) index += 1;
+    };
+    const literal = (word: string) => {
+        if (text.startsWith(word, index)) index += word.length;
+        else fail();
+    };
+    const string = () => {
+        index += 1;
+        while (index < text.length && text[index] !== '"') {
+            if (text[index] === '\\') index += 1;
+            else if (text[index] < ' ') fail();
+            index += 1;
+        }
+        if (text[index] !== '"') fail();
+        index += 1;
+    };
+    const value = (): void => {
+        space();
+        const char = text[index];
+        if (char === '{') {
+            index += 1;
+            space();
+            if (text[index] === '}') {
+                index += 1;
+                return;
+            }
+            for (;;) {
+                space();
+                if (text[index] !== '"') fail();
+                string();
+                space();
+                if (text[index] !== ':') fail();
+                index += 1;
+                value();
+                space();
+                if (text[index] === ',') index += 1;
+                else if (text[index] === '}') {
+                    index += 1;
+                    return;
+                } else fail();
+            }
+        }
+        if (char === '[') {
+            index += 1;
+            space();
+            if (text[index] === ']') {
+                index += 1;
+                return;
+            }
+            for (;;) {
+                value();
+                space();
+                if (text[index] === ',') index += 1;
+                else if (text[index] === ']') {
+                    index += 1;
+                    return;
+                } else fail();
+            }
+        }
+        if (char === '"') return string();
+        if (char === 't') return literal('true');
+        if (char === 'f') return literal('false');
+        if (char === 'n') return literal('null');
+        const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(index));
+        if (!number) fail();
+        index += number![0].length;
+    };
+    try {
+        value();
+        space();
+        if (index < text.length) fail();
+        return -1;
+    } catch (offset) {
+        return offset as number;
+    }
+}
+
 function describeJsonError(text: string, error: SyntaxError): string {
-    const position = /position (\d+)/.exec(error.message)?.[1];
-    if (position === undefined) return error.message;
-    const before = text.slice(0, Number(position));
+    const offset = jsonErrorOffset(text);
+    const reason = error.message.split(/[,:]/)[0];
+    if (offset < 0) return reason;
+    const before = text.slice(0, offset);
     const line = before.split('\n').length;
-    const column = Number(position) - before.lastIndexOf('\n');
-    return `${error.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+    const column = offset - before.lastIndexOf('\n');
+    const found = offset < text.length ? `"${text[offset]}"` : 'end of file';
+    return `${reason === 'Unexpected token' ? `unexpected ${found}` : reason} at line ${line}, column ${column}`;
 }
 
 /** Reads and checks the config; throws ConfigError listing every problem. */

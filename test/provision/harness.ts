@@ -1,15 +1,21 @@
 // Test harness for provisioning: an emulator org, a temporary folder (config file, key file, publish
 // record), and two ways to run the command: in-process (fast; the same code path as the CLI after
 // argument parsing) and as a real child process (for stdout/stderr/exit-code checks).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import type { StartOptions } from '../emulator/index.ts';
 import { buildRunOptions, parseArgs } from '../../scripts/provision/cli.ts';
 import { runProvision } from '../../scripts/provision/run.ts';
 import { PROJECT_ROOT } from '../../scripts/lib/project.ts';
+
+/** tsx's loader by absolute URL: the child runs in a temporary folder with no node_modules. */
+const TSX_LOADER = pathToFileURL(
+    join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')
+).href;
 
 export const API_KEY = 'ocx_live_TEST_SECRET_3f9a1c77d2b84e0c';
 
@@ -26,8 +32,8 @@ export interface Harness {
     writeConfig: (config: unknown) => void;
     /** Runs provisioning in-process with the given extra arguments. */
     run: (args?: string[], env?: Record<string, string | undefined>) => Promise<RunOutput>;
-    /** Runs `tsx scripts/provision.ts` as a child process. */
-    spawn: (args?: string[], env?: Record<string, string | undefined>) => RunOutput;
+    /** Runs `tsx scripts/provision.ts` as a child process (stdin is not a terminal). */
+    spawn: (args?: string[], env?: Record<string, string | undefined>) => Promise<RunOutput>;
     close: () => Promise<void>;
 }
 
@@ -70,20 +76,31 @@ export async function createHarness(
             );
             return { code, stdout: out.join('\n'), stderr: err.join('\n') };
         },
-        spawn: (args = [], env = {}) => {
-            const result = spawnSync(
-                process.execPath,
-                [
-                    '--import',
-                    'tsx',
-                    join(PROJECT_ROOT, 'scripts', 'provision.ts'),
-                    ...baseArgs(),
-                    ...args
-                ],
-                { cwd: dir, env: { ...process.env, ...baseEnv(), ...env }, encoding: 'utf8' }
-            );
-            return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-        },
+        spawn: (args = [], env = {}) =>
+            new Promise<RunOutput>((resolveRun, reject) => {
+                // Asynchronous: the emulator answers from this same process.
+                const child = spawn(
+                    process.execPath,
+                    [
+                        '--import',
+                        TSX_LOADER,
+                        join(PROJECT_ROOT, 'scripts', 'provision.ts'),
+                        ...baseArgs(),
+                        ...args
+                    ],
+                    {
+                        cwd: dir,
+                        env: { ...process.env, ...baseEnv(), ...env },
+                        stdio: ['ignore', 'pipe', 'pipe']
+                    }
+                );
+                let stdout = '';
+                let stderr = '';
+                child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+                child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+                child.on('error', reject);
+                child.on('close', (code) => resolveRun({ code: code ?? 1, stdout, stderr }));
+            }),
         close: async () => {
             await emulator.stop();
             rmSync(dir, { recursive: true, force: true });
