@@ -1,0 +1,551 @@
+// The real opencxConversationPanel in headless Chromium, one suite per preview sample: what a rep
+// sees (trace key, link, badges, summary, transcript order, errors and retry), what the keyboard
+// reaches, and that hostile OpenCX text stays text. A screenshot per sample goes to
+// test-output/screenshots/.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+    buildSamples,
+    type PreviewConversation,
+    type PreviewSample
+} from '../../preview/samples.mjs';
+import { launchChromium, type LaunchedChromium } from './support/chromium.ts';
+import { PANEL, readTurns, tabOrder } from './support/panel-dom.ts';
+import { projectRoot, usePreview, type RunningPreview } from './support/preview-server.ts';
+
+const screenshots = join(projectRoot, 'test-output/screenshots');
+const samples = new Map(buildSamples().map((sample) => [sample.id, sample]));
+
+function sample(id: string): PreviewSample {
+    const found = samples.get(id);
+    assert.ok(found, `preview sample ${id} exists`);
+    return found;
+}
+
+function conversationOf(id: string, call = 1): PreviewConversation {
+    const answers = sample(id).answers;
+    const answer = answers[Math.min(call, answers.length) - 1];
+    assert.ok('data' in answer, `${id} answers data on call ${call}`);
+    return answer.data;
+}
+
+function errorOf(id: string): string {
+    const answer = sample(id).answers[0];
+    assert.ok('error' in answer, `${id} answers an error first`);
+    return answer.error.message;
+}
+
+const squash = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
+
+/** The CSS class the transcript gives a turn (visitor, AI and agent are told apart). */
+function turnClass(turn: PreviewConversation['turns'][number]): string {
+    if (turn.kind === 'event') return 'turn_event';
+    if (turn.kind === 'note') return 'turn_note';
+    return (
+        { visitor: 'turn_visitor', ai: 'turn_ai', human_agent: 'turn_agent' }[turn.author ?? ''] ??
+        'turn_other'
+    );
+}
+
+let preview: RunningPreview;
+let chromium: LaunchedChromium;
+
+before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    [preview, chromium] = await Promise.all([usePreview(), launchChromium()]);
+});
+
+after(async () => {
+    await chromium?.close();
+    await preview?.stop();
+});
+
+interface OpenedSample {
+    page: Page;
+    context: BrowserContext;
+    /** Uncaught errors and console errors of the page. */
+    problems: string[];
+    /** JavaScript dialogs (alert/confirm/prompt) the page tried to open. */
+    dialogs: string[];
+    apexCalls(): Promise<{ name: string; params: Record<string, unknown> }[]>;
+}
+
+/** A fresh rep: own browser context (en-US, UTC unless told), the sample's record page. */
+async function openSample(
+    id: string,
+    options: { locale?: string; timezoneId?: string } = {}
+): Promise<OpenedSample> {
+    const context = await chromium.browser.newContext({
+        locale: options.locale ?? 'en-US',
+        timezoneId: options.timezoneId ?? 'UTC',
+        viewport: { width: 1400, height: 900 },
+        permissions: ['clipboard-read', 'clipboard-write']
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const dialogs: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('dialog', (dialog) => {
+        dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+        void dialog.dismiss();
+    });
+    // Any script the OpenCX text manages to run calls one of these (the fixtures use alert).
+    await page.addInitScript(`for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+        const original = window[name].bind(window);
+        window[name] = (...args) => { window.__xssRan = name; return original(...args); };
+    }`);
+    await page.goto(`${preview.url}?sample=${id}&latency=50`);
+    await page.locator(PANEL.settled).waitFor();
+    return {
+        page,
+        context,
+        problems,
+        dialogs,
+        apexCalls: () =>
+            page.evaluate('window.opencxPreview.calls().filter((call) => call.kind === "apex")')
+    };
+}
+
+async function screenshot(page: Page, id: string) {
+    await page.screenshot({ path: join(screenshots, `${id}.png`), fullPage: true });
+}
+
+/** The ready state: trace key, link, badges, summary and transcript against the sample's DTO. */
+async function assertReady(page: Page, conversation: PreviewConversation, badges: string[]) {
+    assert.equal(squash(await page.locator(PANEL.traceKey).textContent()), conversation.sessionId);
+    const link = page.locator(PANEL.sessionLink);
+    assert.equal(await link.getAttribute('href'), conversation.sessionUrl);
+    assert.match(conversation.sessionUrl ?? '', /^https:\/\/platform\.open\.cx\/inbox\//);
+    assert.equal(await link.getAttribute('target'), '_blank');
+    assert.deepEqual((await link.getAttribute('rel'))?.split(/\s+/).sort(), [
+        'noopener',
+        'noreferrer'
+    ]);
+    // The assistive text tells screen-reader users about the new tab.
+    assert.match(squash(await link.textContent()), /^Open in OpenCX ?\(opens in a new tab\)$/);
+
+    assert.deepEqual(
+        await page
+            .locator(PANEL.badge)
+            .allTextContents()
+            .then((texts) => texts.map(squash)),
+        badges
+    );
+    assert.equal(
+        squash(await page.locator(PANEL.summary).textContent()),
+        squash(conversation.summary)
+    );
+
+    const count = conversation.turns.length;
+    assert.equal(
+        squash(await page.locator(PANEL.turnCount).textContent()),
+        `(${count} ${count === 1 ? 'entry' : 'entries'})`
+    );
+    const turns = await readTurns(page);
+    assert.equal(turns.length, count, 'one list item per transcript turn');
+    turns.forEach((view, index) => {
+        const turn = conversation.turns[index];
+        assert.ok(
+            view.className.split(' ').includes(turnClass(turn)),
+            `turn ${index}: ${view.className} is ${turnClass(turn)}`
+        );
+        assert.equal(
+            view.datetime,
+            turn.createdAt && new Date(turn.createdAt).toISOString(),
+            `turn ${index} time`
+        );
+        if (turn.kind !== 'event') assert.equal(view.text, turn.text, `turn ${index} text`);
+    });
+    return turns;
+}
+
+describe('verified visitor, long transcript', () => {
+    const id = 'verified-long';
+    const conversation = conversationOf(id);
+    let opened: OpenedSample;
+    before(async () => (opened = await openSample(id)));
+    after(async () => opened?.context.close());
+
+    test('shows trace key, https link to OpenCX in a new tab, badges and the handoff summary', async () => {
+        assert.ok(conversation.turns.length >= 300, 'hundreds of turns');
+        assert.equal(conversation.sentiment, 'angry');
+        await assertReady(opened.page, conversation, ['Verified visitor', 'Sentiment: Angry']);
+    });
+
+    test('renders every turn in order, visitor, AI and agent told apart, events as separators', async () => {
+        const turns = await readTurns(opened.page);
+        const kinds = new Set(turns.map((turn) => turn.className));
+        assert.ok(
+            kinds.has('turn turn_visitor') &&
+                kinds.has('turn turn_ai') &&
+                kinds.has('turn turn_agent')
+        );
+        const events = turns
+            .filter((turn) => turn.className.includes('turn_event'))
+            .map((turn) => turn.label);
+        assert.deepEqual(events, ['AI handed the conversation off to a human', 'Agent 7 joined']);
+        const times = turns.map((turn) => Date.parse(turn.datetime ?? ''));
+        assert.ok(
+            times.every((time, i) => i === 0 || time >= times[i - 1]),
+            'chronological'
+        );
+    });
+
+    test("shows times in the rep's locale and time zone", async () => {
+        const first = (await readTurns(opened.page))[0];
+        const expected = new Intl.DateTimeFormat('en-US', {
+            month: 'short',
+            day: 'numeric',
+            hour: 'numeric',
+            minute: '2-digit',
+            timeZone: 'UTC'
+        }).format(new Date(conversation.turns[0].createdAt ?? ''));
+        assert.equal(squash(first.time), squash(expected));
+    });
+
+    test('asks Apex once, for this record', async () => {
+        const calls = await opened.apexCalls();
+        assert.deepEqual(
+            calls.map((call) => [call.name, call.params]),
+            [
+                [
+                    'OpenCxSessionController.getConversation',
+                    { messagingSessionId: sample(id).record.id }
+                ]
+            ]
+        );
+    });
+
+    test('copies the trace key', async () => {
+        await opened.page.locator(PANEL.copy).click();
+        await opened.page.locator(PANEL.copyStatus, { hasText: 'Trace key copied.' }).waitFor();
+        assert.equal(
+            await opened.page.evaluate('navigator.clipboard.readText()'),
+            conversation.sessionId
+        );
+    });
+
+    test('keyboard: refresh, copy, OpenCX link, then the scrollable transcript', async () => {
+        const stops = await tabOrder(opened.page, '#sample-picker', 4);
+        assert.deepEqual(stops, [
+            'button "Refresh"',
+            'button "Copy the trace key"',
+            `a "Open in OpenCX(opens in a new tab)" ${conversation.sessionUrl}`,
+            'div[role=region] "OpenCX transcript"'
+        ]);
+    });
+
+    test('no page errors; screenshot', async () => {
+        await screenshot(opened.page, id);
+        assert.deepEqual(opened.problems, []);
+        assert.deepEqual(opened.dialogs, []);
+    });
+});
+
+describe("verified visitor, the component tests' fixture transcript", () => {
+    const id = 'verified';
+    const conversation = conversationOf(id);
+    let opened: OpenedSample;
+    before(async () => (opened = await openSample(id)));
+    after(async () => opened?.context.close());
+
+    test('shows trace key, link, badges, summary, details and all turns of both history pages', async () => {
+        assert.equal(conversation.historyPageCount, 2);
+        await assertReady(opened.page, conversation, ['Verified visitor', 'Sentiment: Angry']);
+        const details = squash(await opened.page.locator(PANEL.details).textContent());
+        assert.match(details, /Channel ?Web chat/);
+        assert.match(details, /Contact ?Maria Lopez, maria\.lopez@example\.com/);
+    });
+
+    test('makes https links in the transcript live, opening in a new tab without opener', async () => {
+        const links = (await readTurns(opened.page)).flatMap((turn) => turn.links);
+        assert.deepEqual(links, [
+            {
+                href: 'https://help.example.com/billing/refunds',
+                target: '_blank',
+                rel: 'noopener noreferrer',
+                text: 'https://help.example.com/billing/refunds'
+            }
+        ]);
+    });
+
+    test('keyboard: after the transcript region comes the link inside it', async () => {
+        const stops = await tabOrder(opened.page, '#sample-picker', 5);
+        assert.equal(stops[3], 'div[role=region] "OpenCX transcript"');
+        assert.equal(
+            stops[4],
+            'a "https://help.example.com/billing/refunds" https://help.example.com/billing/refunds'
+        );
+    });
+
+    test('no page errors; screenshot', async () => {
+        await screenshot(opened.page, id);
+        assert.deepEqual(opened.problems, []);
+    });
+});
+
+describe('anonymous visitor, short transcript', () => {
+    const id = 'anonymous';
+    const conversation = conversationOf(id);
+    let opened: OpenedSample;
+    before(async () => (opened = await openSample(id)));
+    after(async () => opened?.context.close());
+
+    test('shows the anonymous badge, neutral sentiment, Spanish summary and every turn', async () => {
+        await assertReady(opened.page, conversation, ['Anonymous visitor', 'Sentiment: Neutral']);
+        const details = squash(await opened.page.locator(PANEL.details).textContent());
+        assert.match(details, /Channel ?WhatsApp/);
+        assert.doesNotMatch(details, /Contact/, 'no contact details for an anonymous visitor');
+    });
+
+    test('no page errors; screenshot', async () => {
+        await screenshot(opened.page, id);
+        assert.deepEqual(opened.problems, []);
+    });
+});
+
+describe('OpenCX error, retry works', () => {
+    const id = 'opencx-unavailable';
+    let opened: OpenedSample;
+    before(async () => (opened = await openSample(id)));
+    after(async () => opened?.context.close());
+
+    test('shows the error as an alert with a retry button, and nothing else', async () => {
+        assert.equal(
+            squash(await opened.page.locator(PANEL.errorMessage).textContent()),
+            errorOf(id)
+        );
+        assert.equal(await opened.page.locator(PANEL.error).count(), 1);
+        assert.equal(await opened.page.locator(PANEL.traceKey).count(), 0);
+        assert.equal(await opened.page.locator(PANEL.turn).count(), 0);
+        await screenshot(opened.page, id);
+    });
+
+    test('keyboard: refresh, then retry', async () => {
+        const stops = await tabOrder(opened.page, '#sample-picker', 2);
+        assert.deepEqual(stops, ['button "Refresh"', 'button "Retry"']);
+    });
+
+    test('retry asks Apex again and shows the transcript', async () => {
+        await opened.page.locator(PANEL.retry).click();
+        await opened.page.locator(PANEL.turn).first().waitFor();
+        await opened.page.locator(PANEL.settled).waitFor();
+        assert.equal(await opened.page.locator(PANEL.error).count(), 0);
+        await assertReady(opened.page, conversationOf(id, 2), [
+            'Verified visitor',
+            'Sentiment: Angry'
+        ]);
+        assert.equal((await opened.apexCalls()).length, 2);
+        await screenshot(opened.page, `${id}-after-retry`);
+        assert.deepEqual(opened.problems, []);
+    });
+});
+
+describe('OpenCX error every time', () => {
+    const id = 'opencx-unauthorized';
+    let opened: OpenedSample;
+    before(async () => (opened = await openSample(id)));
+    after(async () => opened?.context.close());
+
+    test('shows what to tell the admin; retry asks again and shows the error again', async () => {
+        const message = errorOf(id);
+        assert.match(message, /HTTP 401/);
+        assert.equal(squash(await opened.page.locator(PANEL.errorMessage).textContent()), message);
+        await opened.page.locator(PANEL.retry).click();
+        await opened.page.waitForFunction('window.opencxPreview.calls().length === 2');
+        await opened.page.locator(PANEL.settled).waitFor();
+        assert.equal(squash(await opened.page.locator(PANEL.errorMessage).textContent()), message);
+        assert.equal(await opened.page.locator(PANEL.retry).count(), 1);
+        await screenshot(opened.page, id);
+        assert.deepEqual(opened.problems, []);
+    });
+});
+
+describe('no OpenCX session on this conversation', () => {
+    const id = 'no-session';
+    let opened: OpenedSample;
+    before(async () => (opened = await openSample(id)));
+    after(async () => opened?.context.close());
+
+    test('says so in friendly words, with no error, trace key, link or transcript', async () => {
+        assert.equal(conversationOf(id).state, 'NO_SESSION');
+        assert.match(
+            squash(await opened.page.locator(PANEL.noSession).textContent()),
+            /did not come from OpenCX/
+        );
+        for (const selector of [PANEL.error, PANEL.traceKey, PANEL.sessionLink, PANEL.turn]) {
+            assert.equal(await opened.page.locator(selector).count(), 0, selector);
+        }
+        const stops = await tabOrder(opened.page, '#sample-picker', 1);
+        assert.deepEqual(stops, ['button "Refresh"']);
+        await screenshot(opened.page, id);
+        assert.deepEqual(opened.problems, []);
+    });
+});
+
+describe('OpenCX not configured', () => {
+    const id = 'not-configured';
+    let opened: OpenedSample;
+    before(async () => (opened = await openSample(id)));
+    after(async () => opened?.context.close());
+
+    test('names the missing setting for the admin; keeps the trace key, no link, no transcript', async () => {
+        const conversation = conversationOf(id);
+        assert.equal(
+            squash(await opened.page.locator(PANEL.setupMessage).textContent()),
+            conversation.setupMessage
+        );
+        assert.match(conversation.setupMessage ?? '', /OpenCX Setting/);
+        assert.equal(
+            squash(await opened.page.locator(PANEL.traceKey).textContent()),
+            conversation.sessionId
+        );
+        assert.equal(await opened.page.locator(PANEL.sessionLink).count(), 0);
+        assert.equal(await opened.page.locator(PANEL.turn).count(), 0);
+        const stops = await tabOrder(opened.page, '#sample-picker', 2);
+        assert.deepEqual(stops, ['button "Refresh"', 'button "Copy the trace key"']);
+        await screenshot(opened.page, id);
+        assert.deepEqual(opened.problems, []);
+    });
+});
+
+describe('hostile transcript (XSS attempts)', () => {
+    const id = 'xss';
+    const conversation = conversationOf(id);
+    let opened: OpenedSample;
+    before(async () => {
+        opened = await openSample(id);
+    });
+    after(async () => opened?.context.close());
+
+    test('runs none of the injected script: no dialog, no flag, no injected elements', async () => {
+        assert.deepEqual(opened.dialogs, []);
+        assert.equal(await opened.page.evaluate('window.__xssRan === undefined'), true);
+        const injected = await opened.page
+            .locator(
+                `${PANEL.root} script, ${PANEL.root} img, ${PANEL.root} svg[onload], ${PANEL.root} b, ${PANEL.root} [onerror], ${PANEL.root} [onmouseover]`
+            )
+            .count();
+        assert.equal(injected, 0);
+        const hrefs = await opened.page
+            .locator(`${PANEL.root} a[href]`)
+            .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+        assert.ok(hrefs.length > 0);
+        for (const href of hrefs)
+            assert.match(href ?? '', /^https:\/\//, `only https links are live: ${href}`);
+    });
+
+    test('shows every hostile text literally', async () => {
+        await assertReady(opened.page, conversation, ['Verified visitor', 'Sentiment: Happy']);
+        assert.equal(
+            squash(await opened.page.locator(PANEL.summary).textContent()),
+            conversation.summary
+        );
+        const details = squash(await opened.page.locator(PANEL.details).textContent());
+        assert.ok(details.includes("<img src=x onerror=alert('name')>"), details);
+        const texts = (await readTurns(opened.page)).map((turn) => turn.text);
+        assert.ok(texts.includes("<script>alert('transcript')</script>"));
+        assert.ok(
+            texts.includes(
+                "<a href=\"javascript:alert('agent')\">agent link</a> {!$User.Email} ${'$'}{alert(1)}"
+            )
+        );
+    });
+
+    test('links only https URLs, and only up to where the markup starts', async () => {
+        const links = (await readTurns(opened.page)).flatMap((turn) =>
+            turn.links.map((link) => link.href)
+        );
+        assert.deepEqual(links, [
+            'https://help.example.com/refunds?x=1&y=2',
+            'https://evil.example.com/'
+        ]);
+    });
+
+    test('hovering and clicking the text runs nothing either; screenshot', async () => {
+        await opened.page.locator(PANEL.summary).hover();
+        for (const text of await opened.page.locator(`${PANEL.turn} .text`).all())
+            await text.hover();
+        assert.deepEqual(opened.dialogs, []);
+        assert.equal(await opened.page.evaluate('window.__xssRan === undefined'), true);
+        await screenshot(opened.page, id);
+        assert.deepEqual(opened.problems, []);
+    });
+});
+
+describe('2,000-turn stress sample', () => {
+    test('renders all 2,000 turns in order', async () => {
+        const id = 'stress-2000';
+        const conversation = conversationOf(id);
+        assert.equal(conversation.turns.length, 2000);
+        const opened = await openSample(id);
+        try {
+            await opened.page.waitForFunction(`window.opencxPreview && true`);
+            await opened.page.locator(PANEL.turn).nth(1999).waitFor({ state: 'attached' });
+            await assertReady(opened.page, conversation, ['Verified visitor', 'Sentiment: Angry']);
+            await screenshot(opened.page, id);
+            assert.deepEqual(opened.problems, []);
+        } finally {
+            await opened.context.close();
+        }
+    });
+});
+
+describe("the rep's own locale and time zone", () => {
+    test('formats transcript times for a rep in Tokyo with a German locale', async () => {
+        const id = 'verified';
+        const conversation = conversationOf(id);
+        const opened = await openSample(id, { locale: 'de-DE', timezoneId: 'Asia/Tokyo' });
+        try {
+            const first = (await readTurns(opened.page))[0];
+            const expected = new Intl.DateTimeFormat('de-DE', {
+                month: 'short',
+                day: 'numeric',
+                hour: 'numeric',
+                minute: '2-digit',
+                timeZone: 'Asia/Tokyo'
+            }).format(new Date(conversation.turns[0].createdAt ?? ''));
+            assert.equal(squash(first.time), squash(expected));
+            assert.match(
+                first.time,
+                /^26\. Nov\.?, 0?1:58$/,
+                '16:58 UTC is 1:58 the next day in Tokyo'
+            );
+        } finally {
+            await opened.context.close();
+        }
+    });
+});
+
+describe('sample picker', () => {
+    test('switches the page to another sample: new record, new panel, address updated', async () => {
+        const opened = await openSample('verified');
+        try {
+            await opened.page.locator('#sample-picker').selectOption('anonymous');
+            await opened.page.locator(PANEL.settled).waitFor();
+            await opened.page.locator(PANEL.badge, { hasText: 'Anonymous visitor' }).waitFor();
+            assert.equal(new URL(opened.page.url()).searchParams.get('sample'), 'anonymous');
+            assert.equal(
+                squash(await opened.page.locator('#record-name').textContent()),
+                sample('anonymous').record.name
+            );
+            await assertReady(opened.page, conversationOf('anonymous'), [
+                'Anonymous visitor',
+                'Sentiment: Neutral'
+            ]);
+            const calls = await opened.apexCalls();
+            assert.deepEqual(
+                calls.map((call) => call.params),
+                [{ messagingSessionId: sample('anonymous').record.id }]
+            );
+        } finally {
+            await opened.context.close();
+        }
+    });
+});
