@@ -117,16 +117,15 @@ export function parseSoql(soql: string): ParsedQuery {
     return { fields, type, where, orderBy, limit };
 }
 
+/** The form values compare in: ids on their 15-character form, text case-insensitively (as SOQL). */
+function comparable(value: unknown): unknown {
+    if (typeof value !== 'string') return value;
+    return /^[a-zA-Z0-9]{18}$/.test(value) ? value.slice(0, 15) : value.toLowerCase();
+}
+
 function sameValue(left: unknown, right: Literal): boolean {
     if (right === null) return left === null || left === undefined;
-    if (typeof right === 'string' && typeof left === 'string') {
-        // Ids compare on their 15-character form; text compares case-insensitively, as SOQL does.
-        if (/^[a-zA-Z0-9]{18}$/.test(right) && /^[a-zA-Z0-9]{18}$/.test(left)) {
-            return left.slice(0, 15) === right.slice(0, 15);
-        }
-        return left.toLowerCase() === right.toLowerCase();
-    }
-    return left === right;
+    return comparable(left) === comparable(right);
 }
 
 function likeMatches(value: unknown, pattern: Literal): boolean {
@@ -200,6 +199,15 @@ export function runSoql(store: RecordStore, soql: string): Record<string, unknow
     for (const field of [...query.fields, ...query.where.map((condition) => condition.field)]) {
         checkField(store, query.type, field);
     }
+    // IN lists as sets of comparable values: a 200-value IN over thousands of rows stays cheap.
+    const sets = new Map(
+        query.where
+            .filter((condition) => Array.isArray(condition.value))
+            .map((condition) => [
+                condition,
+                new Set((condition.value as Literal[]).map(comparable))
+            ])
+    );
     let rows = store.all(query.type).filter((record) =>
         query.where.every((condition) => {
             const value = readPath(store, record, condition.field);
@@ -211,9 +219,9 @@ export function runSoql(store: RecordStore, soql: string): Record<string, unknow
                 case 'LIKE':
                     return likeMatches(value, condition.value as Literal);
                 case 'IN':
-                    return (condition.value as Literal[]).some((item) => sameValue(value, item));
+                    return sets.get(condition)!.has(comparable(value));
                 case 'NOT IN':
-                    return !(condition.value as Literal[]).some((item) => sameValue(value, item));
+                    return !sets.get(condition)!.has(comparable(value));
             }
         })
     );

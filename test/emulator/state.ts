@@ -44,6 +44,7 @@ export class RecordStore {
     private readonly typeByPrefix = new Map<string, string>();
     private counter = 0;
     private lastStamp = 0;
+    private readonly uniqueIndexes = new Map<string, Map<string, string>>();
 
     define(type: string, schema: SObjectSchema): void {
         this.schemas.set(type, schema);
@@ -57,6 +58,9 @@ export class RecordStore {
         if (schema) this.typeByPrefix.delete(schema.keyPrefix);
         this.schemas.delete(type);
         this.tables.delete(type);
+        for (const name of [...this.uniqueIndexes.keys()]) {
+            if (name.startsWith(`${type}|`)) this.uniqueIndexes.delete(name);
+        }
     }
 
     schema(type: string): SObjectSchema | undefined {
@@ -111,6 +115,7 @@ export class RecordStore {
         }
         this.checkUnique(type, schema, record);
         this.tables.get(type)!.set(record.Id, record);
+        this.reindex(type, schema, undefined, record);
         return record;
     }
 
@@ -139,6 +144,7 @@ export class RecordStore {
         if (schema.fields?.includes('LastModifiedDate')) updated.LastModifiedDate = this.stamp();
         this.checkUnique(type, schema, updated);
         this.tables.get(type)!.set(record.Id, updated);
+        this.reindex(type, schema, record, updated);
         return updated;
     }
 
@@ -200,23 +206,46 @@ export class RecordStore {
         }
     }
 
+    private uniqueKey(keyFields: string[], record: SObjectRecord): string {
+        return JSON.stringify(keyFields.map((name) => String(record[name] ?? '').slice(0, 15)));
+    }
+
+    /** Unique-key index per type and key: key value → record id. */
+    private uniqueIndex(type: string, keyFields: string[]): Map<string, string> {
+        const name = `${type}|${keyFields.join(',')}`;
+        let index = this.uniqueIndexes.get(name);
+        if (!index) {
+            index = new Map();
+            for (const record of this.all(type))
+                index.set(this.uniqueKey(keyFields, record), record.Id);
+            this.uniqueIndexes.set(name, index);
+        }
+        return index;
+    }
+
     private checkUnique(type: string, schema: SObjectSchema, record: SObjectRecord): void {
         for (const keyFields of schema.unique ?? []) {
-            const key = keyFields.map((name) => String(record[name] ?? '').slice(0, 15));
-            const clash = this.all(type).find(
-                (other) =>
-                    other.Id !== record.Id &&
-                    keyFields.every(
-                        (name, index) => String(other[name] ?? '').slice(0, 15) === key[index]
-                    )
-            );
-            if (clash) {
+            const clash = this.uniqueIndex(type, keyFields).get(this.uniqueKey(keyFields, record));
+            if (clash && clash !== record.Id && this.get(type, clash)) {
                 throw new RecordError(
                     'DUPLICATE_VALUE',
-                    `duplicate value found: ${keyFields.join(', ')} duplicates value on record with id: ${clash.Id}`,
+                    `duplicate value found: ${keyFields.join(', ')} duplicates value on record with id: ${clash}`,
                     keyFields
                 );
             }
+        }
+    }
+
+    private reindex(
+        type: string,
+        schema: SObjectSchema,
+        before: SObjectRecord | undefined,
+        after: SObjectRecord | undefined
+    ): void {
+        for (const keyFields of schema.unique ?? []) {
+            const index = this.uniqueIndex(type, keyFields);
+            if (before) index.delete(this.uniqueKey(keyFields, before));
+            if (after) index.set(this.uniqueKey(keyFields, after), after.Id);
         }
     }
 }
