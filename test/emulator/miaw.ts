@@ -24,7 +24,12 @@ import { decodeProtectedHeader, importJWK, importX509, jwtVerify, type JWK } fro
 import type { Emulator, EmulatorModule, EmulatorReply, EmulatorRequest } from './server.ts';
 import type { OrgState } from './state.ts';
 import { formatServerSentEvent } from '../../scripts/handoff/sse.ts';
-import { deploymentChannel, routeMessagingSession, type RoutingOutcome } from './miaw-routing.ts';
+import {
+    defineRoutingTypes,
+    deploymentChannel,
+    routeMessagingSession,
+    type RoutingOutcome
+} from './miaw-routing.ts';
 
 export interface MiawOptions {
     /** How a token that fails verification is treated (default 'guest', see above). */
@@ -88,6 +93,8 @@ export function miawState(state: OrgState, options: MiawOptions = {}): MiawState
 export function miawRoutes(options: MiawOptions = {}): EmulatorModule {
     return (emulator) => {
         const miaw = miawState(emulator.state, options);
+        // The records a conversation creates are queryable from the start, as in an org.
+        defineRoutingTypes(emulator.state);
         const count = (operation: string) => {
             miaw.calls[operation] = (miaw.calls[operation] ?? 0) + 1;
         };
