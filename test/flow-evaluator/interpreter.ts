@@ -390,19 +390,13 @@ class Interview {
                         const added = Array.isArray(value) ? value : [value];
                         this.assign(item.target, [...current, ...added], where);
                     } else if (
-                        (typeof current === 'string' || current === null) &&
-                        typeof value === 'string' &&
-                        item.operator === 'Add'
+                        item.operator === 'Add' &&
+                        (typeof current === 'string' || typeof value === 'string') &&
+                        (current === null || typeof current === 'string') &&
+                        (value === null || typeof value === 'string')
                     ) {
-                        // Flow appends text to a blank text variable as to ''.
-                        this.assign(item.target, (current ?? '') + value, where);
-                    } else if (typeof current === 'string' && item.operator === 'Add') {
-                        if (typeof value !== 'string' && value !== null) {
-                            throw new FlowEvaluatorError(
-                                `${where}: cannot add ${describe(value)} to text`
-                            );
-                        }
-                        this.assign(item.target, current + (value ?? ''), where);
+                        // Flow appends to and with blank text as ''.
+                        this.assign(item.target, (current ?? '') + (value ?? ''), where);
                     } else if (
                         (typeof current === 'number' || current === null) &&
                         typeof value === 'number'
@@ -439,10 +433,6 @@ class Interview {
         }
     }
 
-    private evaluateLogic(logic: Logic, results: boolean[]): boolean {
-        return logic.apply(results);
-    }
-
     private decision(element: DecisionElement): string | null {
         for (const rule of element.rules) {
             const where = `decisions ${element.name} rule ${rule.name}`;
@@ -457,7 +447,7 @@ class Interview {
                     }
                 )
             );
-            if (this.evaluateLogic(rule.logic, results)) return rule.connector;
+            if (rule.logic.apply(results)) return rule.connector;
         }
         return element.defaultConnector;
     }
@@ -515,8 +505,7 @@ class Interview {
             this.value(filter.value, `${where} ${filter.field}`)
         );
         return rows.filter((record) =>
-            this.evaluateLogic(
-                logic,
+            logic.apply(
                 filters.map((filter, index) =>
                     compare(
                         filter.operator,
