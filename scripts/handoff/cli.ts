@@ -28,6 +28,8 @@ Visitor
 Listening and checking
   --listen <seconds>          how long to print agent replies (default: 30; 0 = do not wait)
   --verify-timeout <seconds>  how long to wait for the session to be routed (default: 20)
+  --close                     end the conversation afterwards (default: leave it open so a rep
+                              can still pick it up in the console)
 Overrides (found through the org connection otherwise)
   --messaging-host <url>      https://<my-domain>.my.salesforce-scrt.com
   --org-id <00D...>           Salesforce org id
@@ -56,6 +58,7 @@ export interface CliOptions {
     priority?: string;
     listenSeconds: number;
     verifyTimeoutSeconds: number;
+    close: boolean;
     messagingHost?: string;
     orgId?: string;
     esName: string;
@@ -94,6 +97,7 @@ export function parseCli(argv: string[]): CliOptions {
                 priority: { type: 'string' },
                 listen: { type: 'string' },
                 'verify-timeout': { type: 'string' },
+                close: { type: 'boolean' },
                 'messaging-host': { type: 'string' },
                 'org-id': { type: 'string' },
                 'es-name': { type: 'string' },
@@ -122,6 +126,7 @@ export function parseCli(argv: string[]): CliOptions {
         priority: values.priority,
         listenSeconds: seconds(values.listen, '--listen', 30),
         verifyTimeoutSeconds: seconds(values['verify-timeout'], '--verify-timeout', 20),
+        close: values.close ?? false,
         messagingHost: values['messaging-host'],
         orgId: values['org-id'],
         esName: values['es-name'] ?? 'OpenCX_Handoff',

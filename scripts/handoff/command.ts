@@ -115,6 +115,7 @@ export async function runHandoffCommand(argv: string[], io: CommandIo): Promise<
             transcript,
             listenSeconds: options.listenSeconds,
             verifyTimeoutSeconds: options.verifyTimeoutSeconds,
+            close: options.close,
             progress: say,
             onReply: (reply) => say(renderReply(reply)),
             stopAfterReplies: io.stopAfterReplies

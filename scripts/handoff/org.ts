@@ -52,17 +52,25 @@ export async function connectOrg(
         );
     }
     const { conn } = connection;
+    const strip = <T>(records: T[]): T[] =>
+        records.map((record) => {
+            const { attributes: _attributes, ...fields } = record as T & { attributes?: unknown };
+            return fields as unknown as T;
+        });
     const api: OrgApi = {
         instanceUrl: conn.instanceUrl,
         async query<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
             try {
-                const result = await conn.query<T>(soql, { autoFetch: true, maxFetch: 50_000 });
-                return result.records.map((record) => {
-                    const { attributes: _attributes, ...fields } = record as T & {
-                        attributes?: unknown;
-                    };
-                    return fields as unknown as T;
-                });
+                return strip(
+                    (await conn.query<T>(soql, { autoFetch: true, maxFetch: 50_000 })).records
+                );
+            } catch (error) {
+                throw orgError(error, connection, soql);
+            }
+        },
+        async toolingQuery<T extends Record<string, unknown>>(soql: string): Promise<T[]> {
+            try {
+                return strip((await conn.tooling.query<T>(soql)).records);
             } catch (error) {
                 throw orgError(error, connection, soql);
             }

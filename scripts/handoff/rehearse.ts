@@ -53,6 +53,8 @@ export interface RehearsalOptions {
     transcript?: TranscriptLine[];
     listenSeconds: number;
     verifyTimeoutSeconds: number;
+    /** End the conversation after the checks (DELETE /conversation/{id}). */
+    close?: boolean;
     /** Progress lines for people; not called in --json mode. */
     progress?: (line: string) => void;
     /** Called for each agent (or bot) reply as it arrives. */
@@ -82,6 +84,7 @@ export interface RehearsalResult {
     conversationId: string;
     routingAttributes: Record<string, string>;
     messagesSent: number;
+    closed: boolean;
     replies: Reply[];
     routingEvent: { recordId?: string; queueId?: string; failureType?: string } | null;
     timings: { conversationToRoutingEventMs: number | null; totalMs: number };
@@ -105,7 +108,11 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
         const configuration = await client.getDeploymentConfiguration();
         hiddenFields = hiddenPrechatFieldNames(configuration);
     } catch (error) {
-        throw asHandoffError(error, options.endpoint);
+        const handoffError = asHandoffError(error, options.endpoint);
+        if (handoffError instanceof HandoffError && handoffError.code === 'deployment-not-found') {
+            throw await diagnoseDeployment(options.org, options.endpoint, handoffError);
+        }
+        throw handoffError;
     }
     progress(
         `✓ deployment       ${options.endpoint.esDeveloperName} is published` +
@@ -303,6 +310,17 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
         });
         checks.push(...verification.checks);
 
+        let closed = false;
+        if (options.close) {
+            try {
+                await client.closeConversation(token.accessToken, conversationId);
+                closed = true;
+                progress(`✓ conversation     ${conversationId} ended (--close)`);
+            } catch (error) {
+                progress(`! could not end the conversation: ${(error as Error).message}`);
+            }
+        }
+
         const routedEventAt = routedAt as number | null;
         return {
             ok: checks.every((check) => check.ok),
@@ -312,6 +330,7 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
             conversationId,
             routingAttributes,
             messagesSent,
+            closed,
             replies,
             routingEvent,
             timings: {
@@ -326,6 +345,43 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
     } finally {
         subscription.close();
     }
+}
+
+/**
+ * The messaging host answers the same for a misspelt name and an unpublished deployment; the org
+ * tells them apart (Tooling EmbeddedServiceConfig), so the error names the one that applies.
+ */
+async function diagnoseDeployment(
+    org: OrgApi,
+    endpoint: MiawEndpoint,
+    original: HandoffError
+): Promise<HandoffError> {
+    let names: { DeveloperName: string; IsEnabled: boolean }[];
+    try {
+        names = await org.toolingQuery<{ DeveloperName: string; IsEnabled: boolean }>(
+            "SELECT DeveloperName, IsEnabled FROM EmbeddedServiceConfig WHERE DeploymentFeature = 'EmbeddedMessaging'"
+        );
+    } catch {
+        return original;
+    }
+    const name = endpoint.esDeveloperName;
+    const found = names.find((row) => row.DeveloperName === name);
+    if (!found) {
+        const others = names.map((row) => row.DeveloperName).sort();
+        return new HandoffError(
+            'deployment-not-found',
+            `The org has no Messaging for In-App and Web deployment named "${name}"` +
+                (others.length ? ` (it has: ${others.join(', ')}).` : ' (it has none).'),
+            others.length
+                ? `Pass the right name with --es-name (the project ships OpenCX_Handoff), and type the same name into OpenCX's "ES Developer Name".`
+                : 'Deploy the project (sf project deploy start): it creates the OpenCX_Handoff deployment.'
+        );
+    }
+    return new HandoffError(
+        'deployment-not-published',
+        `The deployment "${name}" exists in the org but the messaging host does not serve it: it is ${found.IsEnabled === false ? 'disabled' : 'not published'}.`,
+        `Setup → Embedded Service Deployments → ${name} → Publish (after every change to it), then wait a few minutes and rerun.`
+    );
 }
 
 function buildRoutingAttributes(

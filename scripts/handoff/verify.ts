@@ -19,6 +19,8 @@ export interface OrgApi {
     instanceUrl: string;
     /** Runs SOQL and returns every record. */
     query<T extends Record<string, unknown>>(soql: string): Promise<T[]>;
+    /** The same through the Tooling API (setup objects such as EmbeddedServiceConfig). */
+    toolingQuery<T extends Record<string, unknown>>(soql: string): Promise<T[]>;
 }
 
 export const FALLBACK_QUEUE = 'OpenCX_Fallback';

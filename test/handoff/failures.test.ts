@@ -104,10 +104,29 @@ describe('errors that stop the handoff', () => {
         assert.equal(run.exitCode, 2);
         assert.equal(
             run.stderr.split('\n')[0],
-            `error: The messaging host does not know a published Embedded Service deployment "OpenCX_Handof" in org ${fixture.emulator.state.orgId} (HTTP 400).`
+            'error: The org has no Messaging for In-App and Web deployment named "OpenCX_Handof" (it has: OpenCX_Handoff).'
         );
-        assert.match(run.stderr, /Setup → Embedded Service Deployments → OpenCX_Handof → Publish/);
+        assert.match(run.stderr, /fix: Pass the right name with --es-name/);
         assert.equal(run.stdout.includes('✓ access token'), false);
+    });
+
+    test('a deployment that exists but is not published', async () => {
+        const deployment = fixture.emulator.state.tooling.all('EmbeddedServiceConfig')[0];
+        fixture.emulator.state.publishedDeployments.delete(deployment.Id);
+        try {
+            const run = await fixture.run([...fixture.baseArgs(), '--listen', '0']);
+            assert.equal(run.exitCode, 2);
+            assert.equal(
+                run.stderr.split('\n')[0],
+                'error: The deployment "OpenCX_Handoff" exists in the org but the messaging host does not serve it: it is not published.'
+            );
+            assert.match(
+                run.stderr,
+                /fix: Setup → Embedded Service Deployments → OpenCX_Handoff → Publish/
+            );
+        } finally {
+            fixture.emulator.state.publishedDeployments.set(deployment.Id, 1);
+        }
     });
 
     test('an unreachable messaging host', async () => {

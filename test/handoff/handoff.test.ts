@@ -24,7 +24,8 @@ describe('handoff rehearsal against the emulator', () => {
             '--session-id',
             'c0ffee00-0000-4000-8000-000000000001',
             '--listen',
-            '0'
+            '0',
+            '--close'
         ]);
         assert.equal(run.exitCode, 0, run.stdout + run.stderr);
         const result = run.result!;
@@ -41,6 +42,11 @@ describe('handoff rehearsal against the emulator', () => {
         assert.equal(result.session?.routedQueue?.source, 'PendingServiceRouting.QueueId');
         assert.ok(result.checks.every((check) => check.ok));
         assert.match(run.stdout, /PASS: OpenCX_Anonymous_Visitors has the conversation/);
+        assert.equal(result.closed, true);
+        assert.equal(
+            miawState(fixture.emulator.state).conversations.get(result.conversationId)?.closed,
+            true
+        );
     });
 
     test('an authenticated handoff, signed with the key provisioning wrote (kid and issuer found), is verified and lands in OpenCX_Verified_Visitors', async () => {
