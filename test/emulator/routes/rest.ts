@@ -325,6 +325,31 @@ export const restRoutes: EmulatorModule = (emulator) => {
         }),
         { auth: false }
     );
+    // OpenID userinfo of the session's user (the org's first active user): @salesforce/core reads
+    // it when it stores a login made from an access token.
+    emulator.route('GET', '/services/oauth2/userinfo', () => {
+        const user = emulator.state.data.all('User').find((row) => row.IsActive === true);
+        return {
+            status: 200,
+            body: {
+                sub: `${emulator.state.instanceUrl}/id/${emulator.state.orgId}/${user?.Id ?? ''}`,
+                user_id: user?.Id,
+                organization_id: emulator.state.orgId,
+                preferred_username: user?.Username,
+                email: user?.Username
+            }
+        };
+    });
+    // The version's resource list; @salesforce/core's refreshAuth() GETs it to check the session.
+    emulator.route('GET', '/services/data/:version', (req) => ({
+        status: 200,
+        body: Object.fromEntries(
+            ['sobjects', 'query', 'composite', 'tooling', 'connect'].map((name) => [
+                name,
+                `/services/data/${req.params.version}/${name}`
+            ])
+        )
+    }));
     registerQuery(emulator, '', () => emulator.state.data);
     registerQuery(emulator, '/tooling', () => emulator.state.tooling);
     registerCollections(emulator, '', () => emulator.state.data);
