@@ -24,40 +24,69 @@ afterEach(() => {
     while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
 });
 
+/** Renders one visitor message with the given text; returns the element and its links. */
+async function renderText(text) {
+    const element = createTranscript({
+        turns: [{ position: 0, kind: 'message', author: 'visitor', text, createdAt: null }]
+    });
+    await flush();
+    const links = [...element.shadowRoot.querySelectorAll('a')];
+    return { element, links, text: element.shadowRoot.querySelector('.text').textContent };
+}
+
 describe('segmentText', () => {
-    it('makes only https URLs links and trims trailing punctuation', () => {
-        expect(segmentText('See https://help.example.com/a?b=1&c=2. Or http://x.example.com')).toEqual(
-            [
-                { key: 't0', text: 'See ', href: null },
-                {
-                    key: 'l1',
-                    text: 'https://help.example.com/a?b=1&c=2',
-                    href: 'https://help.example.com/a?b=1&c=2'
-                },
-                { key: 't2', text: '. Or http://x.example.com', href: null }
-            ]
-        );
+    it('makes only https URLs links and trims trailing punctuation', async () => {
+        const text = 'See https://help.example.com/a?b=1&c=2. Or http://x.example.com';
+        expect(segmentText(text)).toEqual([
+            { key: 't0', text: 'See ', href: null },
+            {
+                key: 'l1',
+                text: 'https://help.example.com/a?b=1&c=2',
+                href: 'https://help.example.com/a?b=1&c=2'
+            },
+            { key: 't2', text: '. Or http://x.example.com', href: null }
+        ]);
+        const rendered = await renderText(text);
+        expect(rendered.links.map((link) => link.getAttribute('href'))).toEqual([
+            'https://help.example.com/a?b=1&c=2'
+        ]);
+        expect(rendered.links[0].target).toBe('_blank');
+        expect(rendered.links[0].rel).toBe('noopener noreferrer');
+        expect(rendered.text).toBe(text);
+        await expect(rendered.element).toBeAccessible();
     });
 
-    it('keeps javascript:, data: and markup as text', () => {
-        for (const text of [
-            'javascript:alert(1)',
-            'data:text/html,<script>alert(1)</script>',
-            '<a href="https://x.example.com">x</a>'.replace('https', 'javascript')
-        ]) {
-            expect(segmentText(text).every((segment) => segment.href === null)).toBe(true);
-        }
+    it.each([
+        'javascript:alert(1)',
+        'data:text/html,<script>alert(1)</script>',
+        '<a href="javascript:alert(1)">x</a>',
+        '<img src=x onerror=alert(1)>'
+    ])('keeps %s as text', async (text) => {
+        expect(segmentText(text).every((segment) => segment.href === null)).toBe(true);
+        const rendered = await renderText(text);
+        expect(rendered.links).toHaveLength(0);
+        expect(rendered.text).toBe(text);
+        expect(rendered.element.shadowRoot.querySelector('img, script')).toBeNull();
+        await expect(rendered.element).toBeAccessible();
     });
 
-    it('stops a link at a quote so markup after it stays text', () => {
-        const segments = segmentText('https://evil.example.com/"><script>x</script>');
+    it('stops a link at a quote so markup after it stays text', async () => {
+        const text = 'https://evil.example.com/"><script>x</script>';
+        const segments = segmentText(text);
         expect(segments.map((segment) => segment.href)).toEqual(['https://evil.example.com/', null]);
         expect(segments[1].text).toBe('"><script>x</script>');
+        const rendered = await renderText(text);
+        expect(rendered.links).toHaveLength(1);
+        expect(rendered.text).toBe(text);
+        await expect(rendered.element).toBeAccessible();
     });
 
-    it('handles empty text', () => {
+    it('handles empty text', async () => {
         expect(segmentText(null)).toEqual([]);
         expect(segmentText('')).toEqual([]);
+        const rendered = await renderText(null);
+        expect(rendered.text).toBe('');
+        await expect(rendered.element).toBeAccessible();
     });
 });
 
@@ -70,20 +99,35 @@ describe('safeHttpsUrl', () => {
         ['/relative/path', null],
         ['https://', null],
         [undefined, null]
-    ])('%s → %s', (value, expected) => {
+    ])('%s → %s', async (value, expected) => {
         expect(safeHttpsUrl(value)).toBe(expected);
+        // The same rule decides which links in transcript text become live.
+        const rendered = await renderText(value ?? '');
+        expect(rendered.links.map((link) => link.getAttribute('href'))).toEqual(
+            expected ? [expected] : []
+        );
+        await expect(rendered.element).toBeAccessible();
     });
 });
 
 describe('orderTurns', () => {
-    it('sorts by time, keeps OpenCX order for equal or missing times', () => {
+    it('sorts by time, keeps OpenCX order for equal or missing times', async () => {
         const turns = [
-            { position: 0, kind: 'message', createdAt: '2026-11-25T10:00:02Z' },
-            { position: 1, kind: 'message', createdAt: null },
-            { position: 2, kind: 'message', createdAt: '2026-11-25T10:00:01Z' },
-            { position: 3, kind: 'message', createdAt: '2026-11-25T10:00:01Z' }
+            { position: 0, kind: 'message', author: 'ai', text: 'a', createdAt: '2026-11-25T10:00:02Z' },
+            { position: 1, kind: 'message', author: 'ai', text: 'b', createdAt: null },
+            { position: 2, kind: 'message', author: 'ai', text: 'c', createdAt: '2026-11-25T10:00:01Z' },
+            { position: 3, kind: 'message', author: 'ai', text: 'd', createdAt: '2026-11-25T10:00:01Z' }
         ];
         expect(orderTurns(turns).map((turn) => turn.position)).toEqual([2, 3, 0, 1]);
+        const element = createTranscript({ turns });
+        await flush();
+        expect(items(element).map((li) => li.querySelector('.text').textContent)).toEqual([
+            'c',
+            'd',
+            'a',
+            'b'
+        ]);
+        await expect(element).toBeAccessible();
     });
 });
 
