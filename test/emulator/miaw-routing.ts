@@ -29,8 +29,9 @@ export interface RoutingOutcome {
     pendingServiceRoutingId: string | null;
     queueId: string | null;
     queueDeveloperName: string | null;
-    /** The routing flow that ran (null: none ran). */
+    /** The routing flow that ran (null: none ran) and the input values it was given. */
     flow: string | null;
+    flowInputs: Record<string, string>;
     flowRun: Pick<FlowRun, 'status' | 'path' | 'error'> | null;
     /** Why the session did not land where the flow would put it. */
     failure: string | null;
@@ -126,6 +127,7 @@ export function routeMessagingSession(
         queueId: null,
         queueDeveloperName: null,
         flow: null,
+        flowInputs: {},
         flowRun: null,
         failure: null
     };
@@ -169,8 +171,9 @@ export function routeMessagingSession(
         outcome.flow = flowName;
         const model = flowCache.get(flowName) ?? loadForceAppFlow(flowName);
         flowCache.set(flowName, model);
+        outcome.flowInputs = flowInputs(model, inputs);
         const run = evaluateFlow(model, {
-            inputs: flowInputs(model, inputs),
+            inputs: outcome.flowInputs,
             records: flowRecords(state, session, customFields)
         });
         outcome.flowRun = { status: run.status, path: run.path, error: run.error };
