@@ -8,6 +8,7 @@ import { PlanError, type ProvisionContext, type Step } from './context.ts';
 
 interface CredentialView {
     authenticationProtocol: string;
+    authenticationStatus?: string;
     credentials?: Record<string, { encrypted?: boolean; value?: unknown }>;
 }
 

@@ -144,25 +144,28 @@ export const identityKeyStep: Step = {
                 const certificates = registered.includes(name) ? registered : [...registered, name];
                 if (!registered.includes(name)) {
                     assertSaved(
+                        // Elements in the WSDL's sequence order: the SOAP API rejects any other.
                         await upsertMetadata(conn, 'PublicKeyCertificate', {
                             fullName: name,
-                            masterLabel: `OpenCX key ${jwk.kid.slice(0, 8)}`,
                             description: `Signs OpenCX identity tokens (kid ${jwk.kid}); added by npm run provision.`,
                             isActive: true,
-                            jsonWebKey: JSON.stringify(jwk)
+                            jsonWebKey: JSON.stringify(jwk),
+                            masterLabel: `OpenCX key ${jwk.kid.slice(0, 8)}`
                         }),
                         'PublicKeyCertificate'
                     );
                 }
-                const { fullName: _fullName, ...fields } = keySet;
                 assertSaved(
                     await upsertMetadata(conn, 'PublicKeyCertificateSet', {
-                        ...fields,
                         fullName: project.keySet.name,
+                        ...(keySet.description ? { description: keySet.description } : {}),
+                        ...(keySet.jwksEndPoint ? { jwksEndPoint: keySet.jwksEndPoint } : {}),
                         jwtIssuer: issuer,
+                        masterLabel: keySet.masterLabel ?? project.keySet.label,
                         publicKeyCertificateSetKeys: certificates.map((certificate) => ({
                             publicKeyCertificate: certificate
-                        }))
+                        })),
+                        type: keySet.type ?? project.keySet.type
                     }),
                     'PublicKeyCertificateSet'
                 );

@@ -126,10 +126,18 @@ describe('Salesforce API emulator', () => {
             'PublicKeyCertificate' as never,
             {
                 fullName: 'Key_1',
-                masterLabel: 'Key 1',
                 isActive: true,
-                jsonWebKey: JSON.stringify({ kty: 'RSA', kid: 'k1', n: 'x', e: 'AQAB' })
+                jsonWebKey: JSON.stringify({ kty: 'RSA', kid: 'k1', n: 'x', e: 'AQAB' }),
+                masterLabel: 'Key 1'
             } as never
+        );
+        // Elements out of the WSDL's sequence are refused, as the SOAP API does.
+        await assert.rejects(
+            conn.metadata.upsert(
+                'PublicKeyCertificate' as never,
+                { fullName: 'Key_2', masterLabel: 'Key 2', isActive: true } as never
+            ),
+            /isActive invalid at this location/
         );
         assert.equal((upsert as unknown as { created: boolean }).created, true);
         const [keySet] = await conn.metadata.read('PublicKeyCertificateSet' as never, [
@@ -141,8 +149,8 @@ describe('Salesforce API emulator', () => {
             {
                 fullName: 'OpenCX_Identity_Keys',
                 masterLabel: 'Keys',
-                type: 'JWKS',
-                publicKeyCertificateSetKeys: [{ publicKeyCertificate: 'Missing_Key' }]
+                publicKeyCertificateSetKeys: [{ publicKeyCertificate: 'Missing_Key' }],
+                type: 'JWKS'
             } as never
         );
         assert.equal((bad as unknown as { success: boolean }).success, false);

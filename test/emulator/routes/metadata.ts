@@ -53,6 +53,38 @@ function fault(message: string): EmulatorReply {
     };
 }
 
+/**
+ * Element order of the types provisioning writes, from the Metadata API v63 WSDL
+ * (complexType PublicKeyCertificate / PublicKeyCertificateSet: Metadata's fullName, then a
+ * sequence). The SOAP API rejects an element out of sequence, so the emulator does too.
+ */
+export const ELEMENT_ORDER: Record<string, string[]> = {
+    PublicKeyCertificate: ['fullName', 'description', 'isActive', 'jsonWebKey', 'masterLabel'],
+    PublicKeyCertificateSet: [
+        'fullName',
+        'description',
+        'jwksEndPoint',
+        'jwtIssuer',
+        'masterLabel',
+        'publicKeyCertificateSetKeys',
+        'type'
+    ]
+};
+
+function sequenceProblem(type: string, raw: Record<string, unknown>): string {
+    const order = ELEMENT_ORDER[type];
+    if (!order) return '';
+    let last = -1;
+    for (const key of Object.keys(raw).filter((name) => !name.startsWith('@_'))) {
+        const position = order.indexOf(key);
+        if (position < 0 || position < last) {
+            return `Element {http://soap.sforce.com/2006/04/metadata}${key} invalid at this location in type ${type}`;
+        }
+        last = position;
+    }
+    return '';
+}
+
 /** Problems the platform would report for one component ('' when it is valid). */
 function validate(state: OrgState, type: string, component: MetadataComponent): string {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(component.fullName) || /__|_$/.test(component.fullName)) {
@@ -136,6 +168,10 @@ export const metadataRoutes: EmulatorModule = (emulator) => {
                     return fault('upsertMetadata components must all be of one type (xsi:type)');
                 }
                 const type = [...types][0];
+                const outOfSequence = items
+                    .map((item) => sequenceProblem(type, item))
+                    .find(Boolean);
+                if (outOfSequence) return fault(outOfSequence);
                 const results = items.map((item) => {
                     const component = normalize(type, item);
                     const problem = validate(state, type, component);
