@@ -1,9 +1,11 @@
 // Console preview in Chromium with the 2,000-turn sample: how long until the first transcript turn
 // shows, the longest main-thread task (Long Tasks API), DOM nodes and JS heap. Reports figures;
 // never fails on them. Goal (issue 5): no task over 200 ms, first turn under 500 ms on 2 cores.
-//   npm run bench -- preview            (RUNS=<n> page loads, default 5)
+//   npm run bench -- preview            (RUNS=<n> page loads, default 5; PREVIEW_URL=<url> measures
+//                                        a preview that is already running instead of starting one)
 import { launchChromium, findChromium } from '../test/e2e/support/chromium.ts';
-import { spawnPreview } from '../test/e2e/support/preview-server.ts';
+import { usePreview } from '../test/e2e/support/preview-server.ts';
+import { cpus, loadavg } from 'node:os';
 import { PANEL } from '../test/e2e/support/panel-dom.ts';
 
 const SAMPLE = 'stress-2000';
@@ -42,6 +44,7 @@ interface Run {
     firstTurnPaintedMs: number;
     allTurnsMs: number;
     longestTaskMs: number;
+    longestStartupTaskMs: number;
     tasksOver200: number;
     longTasks: number;
     domNodes: number;
@@ -62,11 +65,16 @@ async function main() {
         return;
     }
     const startedServer = performance.now();
-    const preview = await spawnPreview();
+    const preview = await usePreview();
     const bundled = /bundled in ([\d.]+) s/.exec(preview.output())?.[1];
-    console.log(
-        `preview server ready in ${((performance.now() - startedServer) / 1000).toFixed(1)} s (bundle ${bundled} s)`
-    );
+    if (bundled) {
+        console.log(
+            `preview server ready in ${((performance.now() - startedServer) / 1000).toFixed(1)} s (bundle ${bundled} s)`
+        );
+    }
+    // Other work on the machine skews every figure: say how busy it was.
+    const load = () => loadavg()[0].toFixed(1);
+    console.log(`${cpus().length} CPUs, load average ${load()} before the runs`);
     const chromium = await launchChromium();
     const runs: Run[] = [];
     try {
@@ -107,13 +115,32 @@ async function main() {
                 mountedAt: number;
                 elements: number;
             };
-            const durations = page_.bench.longTasks.map((task) => task.duration);
+            // The page mounts the panel in a task of its own: tasks before it are the page loading
+            // (parsing and running the bundle), the mount task and those after it are the panel's.
+            const panelTasks = page_.bench.longTasks.filter(
+                (task) => task.start >= page_.mountedAt - 1
+            );
+            const durations = panelTasks.map((task) => task.duration);
+            const startup = page_.bench.longTasks
+                .filter((task) => !panelTasks.includes(task))
+                .map((task) => task.duration);
+            if (process.env.VERBOSE) {
+                console.log(
+                    `run ${i + 1}: long tasks ${page_.bench.longTasks
+                        .map(
+                            (t) =>
+                                `${Math.round(t.start - page_.mountedAt)}+${Math.round(t.duration)}`
+                        )
+                        .join(' ')} (ms from panel mount + duration)`
+                );
+            }
             runs.push({
                 mountToFirstTurnMs: page_.bench.firstTurnInserted - page_.mountedAt,
                 navigationToFirstTurnMs: page_.bench.firstTurnInserted,
                 firstTurnPaintedMs: page_.bench.firstTurnPainted - page_.mountedAt,
                 allTurnsMs: allTurnsMs - page_.mountedAt,
                 longestTaskMs: durations.length ? Math.max(...durations) : 0,
+                longestStartupTaskMs: startup.length ? Math.max(...startup) : 0,
                 tasksOver200: durations.filter((d) => d > 200).length,
                 longTasks: durations.length,
                 domNodes: metric('Nodes'),
@@ -132,19 +159,20 @@ async function main() {
         ['first turn painted after panel mount', 'firstTurnPaintedMs', 'ms'],
         ['first turn in DOM after navigation start', 'navigationToFirstTurnMs', 'ms'],
         [`all ${EXPECTED_TURNS} turns in DOM after panel mount`, 'allTurnsMs', 'ms'],
-        ['longest task (Long Tasks API)', 'longestTaskMs', 'ms'],
-        ['tasks over 200 ms', 'tasksOver200', ''],
-        ['long tasks (> 50 ms)', 'longTasks', ''],
+        ['longest task from panel mount on (Long Tasks)', 'longestTaskMs', 'ms'],
+        ['  tasks over 200 ms', 'tasksOver200', ''],
+        ['  long tasks (> 50 ms)', 'longTasks', ''],
+        ['longest task loading the page (bundle)', 'longestStartupTaskMs', 'ms'],
         ['DOM nodes (CDP Performance.getMetrics)', 'domNodes', ''],
         ['elements in the document', 'elements', ''],
         ['JS heap used after GC', 'jsHeapMb', 'MB']
     ];
-    console.log(`\n${SAMPLE}: ${RUNS} page loads, median (min-max)`);
+    console.log(`\n${SAMPLE}: ${RUNS} page loads, median (min-max); load average after: ${load()}`);
     for (const [label, key, unit] of rows) {
         const values = runs.map((run) => run[key]);
         const fmt = (v: number) => (unit === 'MB' ? v.toFixed(1) : Math.round(v).toString());
         console.log(
-            `  ${label.padEnd(44)} ${fmt(median(values)).padStart(7)} ${unit.padEnd(2)} (${fmt(Math.min(...values))}-${fmt(Math.max(...values))})`
+            `  ${label.padEnd(46)} ${fmt(median(values)).padStart(7)} ${unit.padEnd(2)} (${fmt(Math.min(...values))}-${fmt(Math.max(...values))})`
         );
     }
     const worstTask = Math.max(...runs.map((run) => run.longestTaskMs));

@@ -97,4 +97,8 @@ document.addEventListener('lightning__showtoast', (event) => {
 });
 
 const requested = params.get('sample');
-show(SAMPLES.some((sample) => sample.id === requested) ? requested : DEFAULT_SAMPLE_ID);
+// In a task of its own, as on a console record page (the framework has loaded by then); it also
+// keeps the bundle's own start-up apart from the panel's work in the benchmark's task timings.
+setTimeout(() =>
+    show(SAMPLES.some((sample) => sample.id === requested) ? requested : DEFAULT_SAMPLE_ID)
+);

@@ -143,6 +143,12 @@ async function assertReady(page: Page, conversation: PreviewConversation, badges
     );
 
     const count = conversation.turns.length;
+    // A long transcript may arrive in slices: wait for the last turn before counting.
+    if (count > 0)
+        await page
+            .locator(PANEL.turn)
+            .nth(count - 1)
+            .waitFor({ state: 'attached' });
     assert.equal(
         squash(await page.locator(PANEL.turnCount).textContent()),
         `(${count} ${count === 1 ? 'entry' : 'entries'})`
