@@ -64,6 +64,13 @@ export async function runHandoffCommand(argv: string[], io: CommandIo): Promise<
         }
 
         const org = await connectOrg(options, io.env);
+        if (options.orgId && options.orgId.slice(0, 15) !== org.orgId.slice(0, 15)) {
+            throw new HandoffError(
+                'org-id-mismatch',
+                `--org-id ${options.orgId} is not the org ${org.label} is logged in to (${org.orgId}).`,
+                'Leave --org-id out (the org connection gives it), or log in to that org.'
+            );
+        }
         const orgId = options.orgId ?? org.orgId;
         const messagingHost = options.messagingHost ?? messagingHostFor(org.api.instanceUrl);
         if (!messagingHost) {

@@ -270,13 +270,9 @@ export class MiawClient {
         try {
             return JSON.parse(text) as unknown;
         } catch {
-            throw new MiawError(
-                `${operation}: the response is not JSON`,
-                'protocol',
-                operation,
-                response.status,
-                text
-            );
+            // A success without a JSON body (202 on some calls) is still a success; callers that
+            // need a field (the token) check for it.
+            return undefined;
         }
     }
 }

@@ -129,6 +129,15 @@ describe('errors that stop the handoff', () => {
         }
     });
 
+    test('an --org-id that is not the connected org', async () => {
+        const run = await fixture.run([...fixture.baseArgs(), '--org-id', '00D000000000042AAA']);
+        assert.equal(run.exitCode, 2);
+        assert.match(
+            run.stderr,
+            /^error: --org-id 00D000000000042AAA is not the org http:\/\/127\.0\.0\.1:\d+ is logged in to \(00D/
+        );
+    });
+
     test('an unreachable messaging host', async () => {
         const port = await closedPort();
         const args = fixture.baseArgs();
