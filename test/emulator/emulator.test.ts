@@ -119,6 +119,36 @@ describe('Salesforce API emulator', () => {
         assert.equal(results[1].errors[0].statusCode, 'DUPLICATE_VALUE');
     });
 
+    test('Composite: at most 5 collections or queries among its subrequests', async () => {
+        const query = { method: 'GET', url: '/services/data/v66.0/query?q=SELECT+Id+FROM+User' };
+        const body = (count: number) =>
+            JSON.stringify({
+                compositeRequest: Array.from({ length: count }, (_, index) => ({
+                    ...query,
+                    referenceId: `q${index}`
+                }))
+            });
+        const ok = await conn.request<{ compositeResponse: { httpStatusCode: number }[] }>({
+            method: 'POST',
+            url: '/composite',
+            body: body(5),
+            headers: { 'content-type': 'application/json' }
+        });
+        assert.deepEqual(
+            ok.compositeResponse.map((response) => response.httpStatusCode),
+            [200, 200, 200, 200, 200]
+        );
+        await assert.rejects(
+            conn.request({
+                method: 'POST',
+                url: '/composite',
+                body: body(6),
+                headers: { 'content-type': 'application/json' }
+            }),
+            /at most 5 sObject Collections or query subrequests/
+        );
+    });
+
     test('Metadata API read and upsert through jsforce SOAP', async () => {
         const [missing] = await conn.metadata.read('PublicKeyCertificate' as never, ['Nope']);
         assert.equal((missing as { fullName?: string }).fullName, undefined);

@@ -152,3 +152,41 @@ describe('provision against an org that serves API 66.0 at most', () => {
         }
     });
 });
+
+describe('provision: batching', () => {
+    test('450 reps: 1,350 rows in 9 collections of at most 200, sent in 2 Composite calls', async () => {
+        const many = repUsernames(450);
+        const queues = ['OpenCX_Verified_Visitors', 'OpenCX_Anonymous_Visitors', 'OpenCX_Fallback'];
+        const harness = await createHarness({
+            users: many,
+            config: {
+                reps: many.map((username, index) => ({ username, queues: [queues[index % 3]] }))
+            }
+        });
+        try {
+            const result = await harness.run(['--json']);
+            assert.equal(result.code, 0, result.stderr);
+            const reps = (
+                JSON.parse(result.stdout) as {
+                    steps: { step: string; details?: { created: number; writeCalls: number } }[];
+                }
+            ).steps.find((step) => step.step === 'reps')!;
+            assert.deepEqual(
+                reps.details && {
+                    created: reps.details.created,
+                    writeCalls: reps.details.writeCalls
+                },
+                {
+                    created: 450 * 3,
+                    writeCalls: 2
+                }
+            );
+            const fingerprint = orgFingerprint(harness.emulator);
+            assert.equal(fingerprint.queueMembers, 450);
+            assert.equal(fingerprint.permissionSetAssignments, 450);
+            assert.equal(fingerprint.presenceAssignments, 450);
+        } finally {
+            await harness.close();
+        }
+    });
+});
