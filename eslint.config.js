@@ -13,6 +13,8 @@ module.exports = [
             'node_modules/**',
             'coverage/**',
             'test-output/**',
+            // Scratch output (git-ignored, like .gitignore's .tmp/).
+            '.tmp/**',
             '.sf/**',
             '.sfdx/**',
             // Build output of the TypeScript LWCs (the .ts is linted).
