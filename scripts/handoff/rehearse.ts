@@ -88,7 +88,7 @@ export interface RehearsalResult {
     replies: Reply[];
     routingEvent: { recordId?: string; queueId?: string; failureType?: string } | null;
     timings: { conversationToRoutingEventMs: number | null; totalMs: number };
-    stream: { events: number; reconnects: number };
+    stream: { events: number; reconnects: number; error: string | null };
     checks: Check[];
     session: SessionReport | null;
 }
@@ -236,12 +236,21 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
         },
         {}
     );
+    let streamError: string | null = null;
+    let streamConnected = false;
+    subscription.done.catch((error: Error) => {
+        streamError = error.message;
+        if (streamConnected) {
+            progress(`! event stream ended: ${error.message} (replies after this are not shown)`);
+        }
+    });
     try {
         try {
             await subscription.ready;
         } catch (error) {
             throw asHandoffError(error, options.endpoint);
         }
+        streamConnected = true;
         progress('✓ event stream     connected');
 
         // 4. The conversation, with every routing attribute the channel defines.
@@ -338,7 +347,11 @@ export async function rehearseHandoff(options: RehearsalOptions): Promise<Rehear
                     routedEventAt === null ? null : routedEventAt - createdAt,
                 totalMs: Date.now() - started
             },
-            stream: { events: subscription.eventsReceived, reconnects: subscription.reconnects },
+            stream: {
+                events: subscription.eventsReceived,
+                reconnects: subscription.reconnects,
+                error: streamError
+            },
             checks,
             session: verification.session
         };

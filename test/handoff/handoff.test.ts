@@ -116,4 +116,36 @@ describe('handoff rehearsal against the emulator', () => {
         );
         assert.equal(miawState(fixture.emulator.state).options.identityFailure, 'guest');
     });
+
+    test('a stream that cannot come back (token revoked) ends listening with a warning; the checks still run', async () => {
+        const revoking = (async () => {
+            const conversation = await waitForConversation(
+                fixture.emulator,
+                5000,
+                (item) =>
+                    item.routingAttributes.OpencxSessionId ===
+                    'c0ffee00-0000-4000-8000-0000000000bb'
+            );
+            pushAgentReply(fixture.emulator, conversation.id, 'One moment please.');
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            miawState(fixture.emulator.state).tokens.clear();
+            dropEventStreams(fixture.emulator);
+        })();
+        const run = await fixture.run([
+            ...fixture.baseArgs(),
+            '--session-id',
+            'c0ffee00-0000-4000-8000-0000000000bb',
+            '--listen',
+            '20'
+        ]);
+        await revoking;
+        assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+        assert.deepEqual(
+            run.result!.replies.map((reply) => reply.text),
+            ['One moment please.']
+        );
+        assert.match(run.result!.stream.error ?? '', /HTTP 401/);
+        assert.match(run.stdout, /! event stream ended: event stream: HTTP 401/);
+        assert.equal(run.result!.session?.routedQueue?.developerName, 'OpenCX_Anonymous_Visitors');
+    });
 });
