@@ -2,7 +2,9 @@
 // lwc/*/<name>.js, the output of `npm run build`), the base components from npm, and the page
 // script, with the modules that only exist inside an org swapped for preview modules.
 // The bundle is generated in memory; preview/server.mjs serves it.
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lwc from '@lwc/rollup-plugin';
@@ -25,6 +27,55 @@ export function componentModules(lwcRoot = defaultLwcRoot) {
             path: join(lwcRoot, entry.name, `${entry.name}.js`)
         }))
         .filter((record) => existsSync(record.path));
+}
+
+// Rollup's module cache on disk: unchanged modules (the base components are most of the bundle)
+// are not transformed again, which roughly halves the next start. Keyed by the versions of the
+// tools that transform them and by the preview's own build code; node_modules/.cache is where
+// build tools keep such caches (npm ci wipes it).
+const cacheDir = join(projectRoot, 'node_modules/.cache/opencx-preview');
+const CACHE_INPUTS = [
+    'rollup',
+    'lwc',
+    '@lwc/rollup-plugin',
+    '@rollup/plugin-replace',
+    'lightning-base-components'
+];
+
+function cacheFile() {
+    const hash = createHash('sha256');
+    for (const name of CACHE_INPUTS) {
+        const manifest = join(projectRoot, 'node_modules', name, 'package.json');
+        hash.update(
+            `${name}@${existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')).version : '?'};`
+        );
+    }
+    for (const file of ['build.mjs', 'platform-modules.mjs'])
+        hash.update(readFileSync(join(previewDir, file)));
+    return join(cacheDir, `rollup-${hash.digest('hex').slice(0, 16)}.json`);
+}
+
+async function readCache(file) {
+    try {
+        return JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+        return undefined; // none yet, or unreadable: build from scratch
+    }
+}
+
+/** True when every module the new build saw is in the old cache with the same source. */
+function sameModules(previous, next) {
+    if (!previous?.modules || previous.modules.length !== next.modules.length) return false;
+    const before = new Map(previous.modules.map((module) => [module.id, module.originalCode]));
+    return next.modules.every((module) => before.get(module.id) === module.originalCode);
+}
+
+/** Written beside and renamed, so a stopped write never leaves a half file. */
+async function writeCache(file, cache) {
+    await mkdir(cacheDir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    await writeFile(partial, JSON.stringify(cache));
+    await rename(partial, file);
 }
 
 /** JSON fixtures imported by the sample sessions (rollup has no JSON support of its own). */
@@ -51,9 +102,12 @@ function samplesModule() {
 
 /**
  * Builds the preview bundle in memory.
- * @param {{ lwcRoot?: string, minify?: boolean }} [options]
- * @returns {Promise<{ files: Map<string, string>, components: string[], seconds: number, warnings: string[] }>}
- *   files: output file name (e.g. `main.js`, `chunks/x.js`) → code.
+ * @param {{ lwcRoot?: string, cache?: boolean }} [options] cache: use and update the disk cache
+ *   (default true)
+ * @returns {Promise<{ files: Map<string, string>, components: string[], seconds: number,
+ *   warnings: string[], cached: boolean, saveCache: () => Promise<void> }>}
+ *   files: output file name (e.g. `main.js`, `chunks/x.js`) → code; cached: the disk cache was
+ *   used; saveCache: writes the cache when the build changed it (call it once the page is served).
  */
 export async function buildPreview(options = {}) {
     const lwcRoot = options.lwcRoot ?? defaultLwcRoot;
@@ -65,7 +119,11 @@ export async function buildPreview(options = {}) {
         );
     }
     const warnings = [];
+    const useCache = options.cache ?? true;
+    const cachePath = useCache ? cacheFile() : null;
+    const previousCache = cachePath ? await readCache(cachePath) : undefined;
     const bundle = await rollup({
+        cache: previousCache,
         input: { main: join(previewDir, 'client/main.mjs') },
         plugins: [
             platformModules({ previewDir }),
@@ -105,11 +163,17 @@ export async function buildPreview(options = {}) {
         for (const item of output) {
             files.set(item.fileName, item.type === 'chunk' ? item.code : String(item.source));
         }
+        const nextCache = bundle.cache;
         return {
             files,
             components: components.map((record) => record.name),
             seconds: (performance.now() - started) / 1000,
-            warnings
+            warnings,
+            cached: Boolean(previousCache),
+            saveCache: async () => {
+                if (!cachePath || !nextCache || sameModules(previousCache, nextCache)) return;
+                await writeCache(cachePath, nextCache);
+            }
         };
     } finally {
         await bundle.close();

@@ -1,6 +1,8 @@
 // `npm start`: serves the console preview on localhost: the real compiled LWCs (bundled by
 // preview/build.mjs) on a Service Console style record page, fed by the sample sessions.
-//   node preview/server.mjs [--port <n>]     (or PORT=<n>; default 3000; 0 picks a free port)
+//   node preview/server.mjs [--port <n>] [--no-cache]
+//     --port: or PORT=<n>; default 3000; 0 picks a free port
+//     --no-cache: bundle from scratch, without node_modules/.cache/opencx-preview
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -49,7 +51,8 @@ function inside(base, relativePath) {
 
 /**
  * Starts listening at once (so a taken port is reported before the bundle is built), then builds.
- * @param {{ port?: number, host?: string, lwcRoot?: string, log?: (line: string) => void }} [options]
+ * @param {{ port?: number, host?: string, lwcRoot?: string, cache?: boolean,
+ *   log?: (line: string) => void }} [options]
  */
 export async function startPreviewServer(options = {}) {
     const host = options.host ?? '127.0.0.1';
@@ -112,7 +115,7 @@ export async function startPreviewServer(options = {}) {
     const port = typeof address === 'object' && address ? address.port : 0;
     const url = `http://localhost:${port}/`;
 
-    const ready = buildPreview({ lwcRoot: options.lwcRoot }).then(
+    const ready = buildPreview({ lwcRoot: options.lwcRoot, cache: options.cache }).then(
         (built) => {
             bundle = built;
             for (const warning of built.warnings) log(`preview: bundle warning: ${warning}`);
@@ -147,7 +150,7 @@ async function main() {
     }
     let preview;
     try {
-        preview = await startPreviewServer({ port });
+        preview = await startPreviewServer({ port, cache: !process.argv.includes('--no-cache') });
     } catch (error) {
         if (error?.code === 'EADDRINUSE') {
             console.error(
@@ -177,9 +180,18 @@ async function main() {
     try {
         const built = await preview.ready;
         console.log(
-            `preview: ${built.components.length} component(s) bundled in ${built.seconds.toFixed(1)} s`
+            `preview: ${built.components.length} component(s) bundled in ${built.seconds.toFixed(1)} s` +
+                (built.cached ? ' (unchanged modules from node_modules/.cache/opencx-preview)' : '')
         );
         console.log(`preview: open ${preview.url}  (Ctrl-C stops it)`);
+        // After the page is up: the next start reuses the unchanged modules.
+        await built
+            .saveCache()
+            .catch((error) =>
+                console.warn(
+                    `preview: could not write the bundle cache: ${error?.message ?? error}`
+                )
+            );
     } catch (error) {
         console.error(`preview: the bundle failed to build: ${error?.message ?? error}`);
         await preview.close();
