@@ -66,6 +66,11 @@ function show(sampleId) {
     preview.mountedAt = performance.now();
     const panel = createElement('c-opencx-conversation-panel', { is: OpencxConversationPanel });
     panel.recordId = sample.record.id;
+    // The panel's design properties, as an admin sets them in Lightning App Builder.
+    if (params.has('hideTranscript'))
+        panel.hideTranscript = params.get('hideTranscript') !== 'false';
+    if (params.has('transcriptHeight'))
+        panel.transcriptHeight = Number(params.get('transcriptHeight'));
     slot.append(panel);
 }
 

@@ -76,7 +76,7 @@ interface OpenedSample {
 /** A fresh rep: own browser context (en-US, UTC unless told), the sample's record page. */
 async function openSample(
     id: string,
-    options: { locale?: string; timezoneId?: string } = {}
+    options: { locale?: string; timezoneId?: string; query?: string } = {}
 ): Promise<OpenedSample> {
     const context = await chromium.browser.newContext({
         locale: options.locale ?? 'en-US',
@@ -100,7 +100,7 @@ async function openSample(
         const original = window[name].bind(window);
         window[name] = (...args) => { window.__xssRan = name; return original(...args); };
     }`);
-    await page.goto(`${preview.url}?sample=${id}&latency=50`);
+    await page.goto(`${preview.url}?sample=${id}&latency=50${options.query ?? ''}`);
     await page.locator(PANEL.settled).waitFor();
     return {
         page,
@@ -550,6 +550,35 @@ describe('sample picker', () => {
                 calls.map((call) => call.params),
                 [{ messagingSessionId: sample('anonymous').record.id }]
             );
+        } finally {
+            await opened.context.close();
+        }
+    });
+});
+
+describe('panel properties an admin sets in Lightning App Builder', () => {
+    test('hide transcript keeps trace key, link, badges and summary', async () => {
+        const opened = await openSample('verified', { query: '&hideTranscript=true' });
+        try {
+            assert.equal(await opened.page.locator(PANEL.traceKey).count(), 1);
+            assert.equal(await opened.page.locator(PANEL.sessionLink).count(), 1);
+            assert.equal(await opened.page.locator(PANEL.summary).count(), 1);
+            assert.equal(await opened.page.locator(PANEL.transcript).count(), 0);
+            assert.equal(await opened.page.locator(PANEL.turn).count(), 0);
+        } finally {
+            await opened.context.close();
+        }
+    });
+
+    test('transcript height limits the scrolling region', async () => {
+        const opened = await openSample('verified-long', { query: '&transcriptHeight=300' });
+        try {
+            const box = await opened.page.locator(PANEL.transcript).boundingBox();
+            assert.ok(box && box.height <= 300 && box.height > 200, `height ${box?.height}`);
+            const scrolls = await opened.page
+                .locator(PANEL.transcript)
+                .evaluate((region) => region.scrollHeight > region.clientHeight);
+            assert.equal(scrolls, true);
         } finally {
             await opened.context.close();
         }
