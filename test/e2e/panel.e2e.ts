@@ -63,6 +63,10 @@ after(async () => {
     await preview?.stop();
 });
 
+async function screenshot(page: Page, id: string) {
+    await page.screenshot({ path: join(screenshots, `${id}.png`), fullPage: true });
+}
+
 interface OpenedSample {
     page: Page;
     context: BrowserContext;
@@ -76,7 +80,7 @@ interface OpenedSample {
 /** A fresh rep: own browser context (en-US, UTC unless told), the sample's record page. */
 async function openSample(
     id: string,
-    options: { locale?: string; timezoneId?: string; query?: string } = {}
+    options: { locale?: string; timezoneId?: string; query?: string; screenshot?: string } = {}
 ): Promise<OpenedSample> {
     const context = await chromium.browser.newContext({
         locale: options.locale ?? 'en-US',
@@ -102,6 +106,17 @@ async function openSample(
     }`);
     await page.goto(`${preview.url}?sample=${id}&latency=50${options.query ?? ''}`);
     await page.locator(PANEL.settled).waitFor();
+    if (options.screenshot) {
+        // As the rep first sees it: loaded, the whole transcript in, nothing clicked yet.
+        const first = sample(id).answers[0];
+        const turns = 'data' in first && first.data.state === 'READY' ? first.data.turns.length : 0;
+        if (turns > 0)
+            await page
+                .locator(PANEL.turn)
+                .nth(turns - 1)
+                .waitFor({ state: 'attached' });
+        await screenshot(page, options.screenshot);
+    }
     return {
         page,
         context,
@@ -110,10 +125,6 @@ async function openSample(
         apexCalls: () =>
             page.evaluate('window.opencxPreview.calls().filter((call) => call.kind === "apex")')
     };
-}
-
-async function screenshot(page: Page, id: string) {
-    await page.screenshot({ path: join(screenshots, `${id}.png`), fullPage: true });
 }
 
 /** The ready state: trace key, link, badges, summary and transcript against the sample's DTO. */
@@ -175,7 +186,7 @@ describe('verified visitor, long transcript', () => {
     const id = 'verified-long';
     const conversation = conversationOf(id);
     let opened: OpenedSample;
-    before(async () => (opened = await openSample(id)));
+    before(async () => (opened = await openSample(id, { screenshot: id })));
     after(async () => opened?.context.close());
 
     test('shows trace key, https link to OpenCX in a new tab, badges and the handoff summary', async () => {
@@ -247,8 +258,7 @@ describe('verified visitor, long transcript', () => {
         ]);
     });
 
-    test('no page errors; screenshot', async () => {
-        await screenshot(opened.page, id);
+    test('no page errors', async () => {
         assert.deepEqual(opened.problems, []);
         assert.deepEqual(opened.dialogs, []);
     });
@@ -258,7 +268,7 @@ describe("verified visitor, the component tests' fixture transcript", () => {
     const id = 'verified';
     const conversation = conversationOf(id);
     let opened: OpenedSample;
-    before(async () => (opened = await openSample(id)));
+    before(async () => (opened = await openSample(id, { screenshot: id })));
     after(async () => opened?.context.close());
 
     test('shows trace key, link, badges, summary, details and all turns of both history pages', async () => {
@@ -290,8 +300,7 @@ describe("verified visitor, the component tests' fixture transcript", () => {
         );
     });
 
-    test('no page errors; screenshot', async () => {
-        await screenshot(opened.page, id);
+    test('no page errors', async () => {
         assert.deepEqual(opened.problems, []);
     });
 });
@@ -300,7 +309,7 @@ describe('anonymous visitor, short transcript', () => {
     const id = 'anonymous';
     const conversation = conversationOf(id);
     let opened: OpenedSample;
-    before(async () => (opened = await openSample(id)));
+    before(async () => (opened = await openSample(id, { screenshot: id })));
     after(async () => opened?.context.close());
 
     test('shows the anonymous badge, neutral sentiment, Spanish summary and every turn', async () => {
@@ -310,8 +319,7 @@ describe('anonymous visitor, short transcript', () => {
         assert.doesNotMatch(details, /Contact/, 'no contact details for an anonymous visitor');
     });
 
-    test('no page errors; screenshot', async () => {
-        await screenshot(opened.page, id);
+    test('no page errors', async () => {
         assert.deepEqual(opened.problems, []);
     });
 });
@@ -319,7 +327,7 @@ describe('anonymous visitor, short transcript', () => {
 describe('OpenCX error, retry works', () => {
     const id = 'opencx-unavailable';
     let opened: OpenedSample;
-    before(async () => (opened = await openSample(id)));
+    before(async () => (opened = await openSample(id, { screenshot: id })));
     after(async () => opened?.context.close());
 
     test('shows the error as an alert with a retry button, and nothing else', async () => {
@@ -330,7 +338,6 @@ describe('OpenCX error, retry works', () => {
         assert.equal(await opened.page.locator(PANEL.error).count(), 1);
         assert.equal(await opened.page.locator(PANEL.traceKey).count(), 0);
         assert.equal(await opened.page.locator(PANEL.turn).count(), 0);
-        await screenshot(opened.page, id);
     });
 
     test('keyboard: refresh, then retry', async () => {
@@ -356,7 +363,7 @@ describe('OpenCX error, retry works', () => {
 describe('OpenCX error every time', () => {
     const id = 'opencx-unauthorized';
     let opened: OpenedSample;
-    before(async () => (opened = await openSample(id)));
+    before(async () => (opened = await openSample(id, { screenshot: id })));
     after(async () => opened?.context.close());
 
     test('shows what to tell the admin; retry asks again and shows the error again', async () => {
@@ -368,7 +375,6 @@ describe('OpenCX error every time', () => {
         await opened.page.locator(PANEL.settled).waitFor();
         assert.equal(squash(await opened.page.locator(PANEL.errorMessage).textContent()), message);
         assert.equal(await opened.page.locator(PANEL.retry).count(), 1);
-        await screenshot(opened.page, id);
         assert.deepEqual(opened.problems, []);
     });
 });
@@ -376,7 +382,7 @@ describe('OpenCX error every time', () => {
 describe('no OpenCX session on this conversation', () => {
     const id = 'no-session';
     let opened: OpenedSample;
-    before(async () => (opened = await openSample(id)));
+    before(async () => (opened = await openSample(id, { screenshot: id })));
     after(async () => opened?.context.close());
 
     test('says so in friendly words, with no error, trace key, link or transcript', async () => {
@@ -390,7 +396,6 @@ describe('no OpenCX session on this conversation', () => {
         }
         const stops = await tabOrder(opened.page, '#sample-picker', 1);
         assert.deepEqual(stops, ['button "Refresh"']);
-        await screenshot(opened.page, id);
         assert.deepEqual(opened.problems, []);
     });
 });
@@ -398,7 +403,7 @@ describe('no OpenCX session on this conversation', () => {
 describe('OpenCX not configured', () => {
     const id = 'not-configured';
     let opened: OpenedSample;
-    before(async () => (opened = await openSample(id)));
+    before(async () => (opened = await openSample(id, { screenshot: id })));
     after(async () => opened?.context.close());
 
     test('names the missing setting for the admin; keeps the trace key, no link, no transcript', async () => {
@@ -416,7 +421,6 @@ describe('OpenCX not configured', () => {
         assert.equal(await opened.page.locator(PANEL.turn).count(), 0);
         const stops = await tabOrder(opened.page, '#sample-picker', 2);
         assert.deepEqual(stops, ['button "Refresh"', 'button "Copy the trace key"']);
-        await screenshot(opened.page, id);
         assert.deepEqual(opened.problems, []);
     });
 });
@@ -426,7 +430,7 @@ describe('hostile transcript (XSS attempts)', () => {
     const conversation = conversationOf(id);
     let opened: OpenedSample;
     before(async () => {
-        opened = await openSample(id);
+        opened = await openSample(id, { screenshot: id });
     });
     after(async () => opened?.context.close());
 
@@ -474,13 +478,12 @@ describe('hostile transcript (XSS attempts)', () => {
         ]);
     });
 
-    test('hovering and clicking the text runs nothing either; screenshot', async () => {
+    test('hovering and clicking the text runs nothing either', async () => {
         await opened.page.locator(PANEL.summary).hover();
         for (const text of await opened.page.locator(`${PANEL.turn} .text`).all())
             await text.hover();
         assert.deepEqual(opened.dialogs, []);
         assert.equal(await opened.page.evaluate('window.__xssRan === undefined'), true);
-        await screenshot(opened.page, id);
         assert.deepEqual(opened.problems, []);
     });
 });
@@ -490,12 +493,11 @@ describe('2,000-turn stress sample', () => {
         const id = 'stress-2000';
         const conversation = conversationOf(id);
         assert.equal(conversation.turns.length, 2000);
-        const opened = await openSample(id);
+        const opened = await openSample(id, { screenshot: id });
         try {
             await opened.page.waitForFunction(`window.opencxPreview && true`);
             await opened.page.locator(PANEL.turn).nth(1999).waitFor({ state: 'attached' });
             await assertReady(opened.page, conversation, ['Verified visitor', 'Sentiment: Angry']);
-            await screenshot(opened.page, id);
             assert.deepEqual(opened.problems, []);
         } finally {
             await opened.context.close();
@@ -507,7 +509,11 @@ describe("the rep's own locale and time zone", () => {
     test('formats transcript times for a rep in Tokyo with a German locale', async () => {
         const id = 'verified';
         const conversation = conversationOf(id);
-        const opened = await openSample(id, { locale: 'de-DE', timezoneId: 'Asia/Tokyo' });
+        const opened = await openSample(id, {
+            locale: 'de-DE',
+            timezoneId: 'Asia/Tokyo',
+            screenshot: 'verified-de-DE-Asia-Tokyo'
+        });
         try {
             const first = (await readTurns(opened.page))[0];
             const expected = new Intl.DateTimeFormat('de-DE', {
