@@ -200,5 +200,8 @@ async function main() {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-    await main();
+    main().catch((error) => {
+        console.error(`preview: ${error?.stack ?? error}`);
+        process.exit(1);
+    });
 }
