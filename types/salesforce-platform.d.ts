@@ -33,9 +33,14 @@ declare module 'lightning/uiRecordApi' {
         apiName: string;
         fields: Record<string, { value: unknown; displayValue: string | null }>;
     }
+    /** What @wire(getRecord) delivers: the record or a UI API error, the other undefined. */
+    export interface WiredRecord {
+        data?: RecordRepresentation;
+        error?: unknown;
+    }
     export const getRecord: WireAdapterConstructor<
         { recordId: string; fields?: FieldReference[]; optionalFields?: FieldReference[] },
-        RecordRepresentation
+        WiredRecord
     >;
     export function getFieldValue(record: RecordRepresentation, field: FieldReference): unknown;
     export function getFieldDisplayValue(

@@ -334,13 +334,18 @@ describe('OpenCX error, retry works', () => {
     before(async () => (opened = await openSample(id, { screenshot: id })));
     after(async () => opened?.context.close());
 
-    test('shows the error as an alert with a retry button, and nothing else', async () => {
+    test('shows the error as an alert with a retry button, and the stamped trace key', async () => {
         assert.equal(
             squash(await opened.page.locator(PANEL.errorMessage).textContent()),
             errorOf(id)
         );
         assert.equal(await opened.page.locator(PANEL.error).count(), 1);
-        assert.equal(await opened.page.locator(PANEL.traceKey).count(), 0);
+        // OpenCX being down does not hide the trace key and badge the record carries.
+        const stamped = sample(id).record.fields.OpenCX_Session_Id__c;
+        assert.ok(stamped, `${id} has a stamped session id`);
+        assert.equal(squash(await opened.page.locator(PANEL.traceKey).textContent()), stamped);
+        const badges = await opened.page.locator(PANEL.badge).allTextContents();
+        assert.deepEqual(badges.map(squash), ['Verified visitor']);
         assert.equal(await opened.page.locator(PANEL.turn).count(), 0);
     });
 
@@ -375,7 +380,9 @@ describe('OpenCX error every time', () => {
         assert.match(message, /HTTP 401/);
         assert.equal(squash(await opened.page.locator(PANEL.errorMessage).textContent()), message);
         await opened.page.locator(PANEL.retry).click();
-        await opened.page.waitForFunction('window.opencxPreview.calls().length === 2');
+        await opened.page.waitForFunction(
+            'window.opencxPreview.calls().filter((call) => call.kind === "apex").length === 2'
+        );
         await opened.page.locator(PANEL.settled).waitFor();
         assert.equal(squash(await opened.page.locator(PANEL.errorMessage).textContent()), message);
         assert.equal(await opened.page.locator(PANEL.retry).count(), 1);

@@ -6,7 +6,18 @@ import type {
     OpenCxConversation,
     WiredConversation
 } from '@salesforce/apex/OpenCxSessionController.getConversation';
+import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
+import type { WiredRecord } from 'lightning/uiRecordApi';
+import SESSION_ID_FIELD from '@salesforce/schema/MessagingSession.OpenCX_Session_Id__c';
+import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consumer_Type__c';
 import { safeHttpsUrl } from 'c/opencxTranscript';
+
+/**
+ * What the routing flow stamped on the MessagingSession. Read from the record itself so that the
+ * trace key and the consumer badge show while Apex loads and when OpenCX fails. Optional fields:
+ * a rep without access to them still gets the rest of the panel.
+ */
+const STAMPED_FIELDS = [SESSION_ID_FIELD, CONSUMER_TYPE_FIELD];
 
 interface DetailItem {
     key: string;
@@ -89,6 +100,9 @@ export default class OpencxConversationPanel extends LightningElement {
     copyStatus = '';
     private wiredConversation?: WiredConversation;
 
+    @wire(getRecord, { recordId: '$recordId', optionalFields: STAMPED_FIELDS })
+    stampedRecord?: WiredRecord;
+
     @wire(getConversation, { messagingSessionId: '$recordId' })
     wiredGetConversation(result: WiredConversation) {
         this.wiredConversation = result;
@@ -137,8 +151,17 @@ export default class OpencxConversationPanel extends LightningElement {
         return this.conversation?.setupMessage || 'An OpenCX setting is missing.';
     }
 
+    /** The stamped field's value, or null when the record has not come (or has no such value). */
+    private stampedValue(field: typeof SESSION_ID_FIELD): string | null {
+        const record = this.stampedRecord?.data;
+        const value = record ? getFieldValue(record, field) : null;
+        return typeof value === 'string' && value.trim() ? value.trim() : null;
+    }
+
+    /** Apex's answer once there is one; until then, and when OpenCX fails, the stamped id. */
     get sessionId(): string | null {
-        return this.conversation?.sessionId || null;
+        if (this.conversation) return this.conversation.sessionId || null;
+        return this.stampedValue(SESSION_ID_FIELD);
     }
 
     /** Only an https link is rendered; anything else from the template is dropped. */
@@ -146,8 +169,16 @@ export default class OpencxConversationPanel extends LightningElement {
         return safeHttpsUrl(this.conversation?.sessionUrl);
     }
 
+    /** Apex's consumer type once READY (none for the other states); until then the stamped one. */
     get consumerBadge(): string | null {
-        return consumerBadge(this.conversation?.consumerType);
+        if (this.conversation)
+            return this.isReady ? consumerBadge(this.conversation.consumerType) : null;
+        return this.sessionId ? consumerBadge(this.stampedValue(CONSUMER_TYPE_FIELD)) : null;
+    }
+
+    /** Ready: consumer and sentiment badges. Loading or failed: the stamped consumer badge. */
+    get showBadges(): boolean {
+        return this.isReady || Boolean(this.consumerBadge);
     }
 
     get details(): DetailItem[] {

@@ -3,6 +3,7 @@ import { createElement } from '@lwc/engine-dom';
 import OpencxConversationPanel from 'c/opencxConversationPanel';
 import getConversation from '@salesforce/apex/OpenCxSessionController.getConversation';
 import { refreshApex } from '@salesforce/apex';
+import { getRecord } from 'lightning/uiRecordApi';
 
 const {
     samples,
@@ -59,6 +60,31 @@ function allElements(element) {
     return found;
 }
 
+/** The MessagingSession as getRecord delivers it, with the fields the routing flow stamped. */
+function stampedRecord({ sessionId, consumerType }) {
+    const field = (value) => ({ value, displayValue: value });
+    return {
+        apiName: 'MessagingSession',
+        id: RECORD_ID,
+        fields: {
+            OpenCX_Session_Id__c: field(sessionId),
+            Chat_Consumer_Type__c: field(consumerType)
+        }
+    };
+}
+const verifiedRecord = stampedRecord({
+    sessionId: fixtures.sessionVerified.id,
+    consumerType: 'Verified'
+});
+
+/** A panel whose record has come (getRecord) and whose Apex answer has not, yet. */
+async function createPanelWithRecord(record = verifiedRecord, props) {
+    const element = createPanel(props);
+    getRecord.emit(record);
+    await flush();
+    return element;
+}
+
 async function emit(data, props) {
     const element = createPanel(props);
     getConversation.emit(data);
@@ -79,6 +105,19 @@ describe('c-opencx-conversation-panel', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('reads the stamped trace key and consumer type of its record as optional fields', async () => {
+        const element = createPanel();
+        await flush();
+        expect(getRecord.getLastConfig()).toEqual({
+            recordId: RECORD_ID,
+            optionalFields: [
+                { objectApiName: 'MessagingSession', fieldApiName: 'OpenCX_Session_Id__c' },
+                { objectApiName: 'MessagingSession', fieldApiName: 'Chat_Consumer_Type__c' }
+            ]
+        });
+        await expect(element).toBeAccessible();
+    });
+
     it('shows a spinner while loading', async () => {
         const element = createPanel();
         await flush();
@@ -86,6 +125,39 @@ describe('c-opencx-conversation-panel', () => {
         expect($(element, '.panel').getAttribute('aria-busy')).toBe('true');
         expect($(element, '.error')).toBeNull();
         expect($(element, '.session')).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('shows the stamped trace key and consumer badge while OpenCX loads', async () => {
+        const element = await createPanelWithRecord();
+
+        expect($(element, 'lightning-spinner')).not.toBeNull();
+        expect($(element, '.panel').getAttribute('aria-busy')).toBe('true');
+        expect($(element, '.trace-key').textContent).toBe(fixtures.sessionVerified.id);
+        expect($(element, 'lightning-button-icon.copy')).not.toBeNull();
+        expect($(element, 'lightning-badge.consumer').label).toBe('Verified visitor');
+        // What only OpenCX knows waits for Apex.
+        expect($(element, 'a.session-link')).toBeNull();
+        expect($(element, 'lightning-badge.sentiment')).toBeNull();
+        expect($(element, '.handoff')).toBeNull();
+        expect(transcriptOf(element)).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('shows the trace key and badge once when Apex answers, with its values', async () => {
+        // The record says anonymous; the Apex answer (read later) wins for the same session.
+        const element = await createPanelWithRecord(
+            stampedRecord({ sessionId: fixtures.sessionVerified.id, consumerType: 'Anonymous' })
+        );
+        getConversation.emit(samples.verified);
+        await flush();
+
+        expect(element.shadowRoot.querySelectorAll('.trace-key')).toHaveLength(1);
+        expect($(element, '.trace-key').textContent).toBe(samples.verified.sessionId);
+        expect(element.shadowRoot.querySelectorAll('lightning-badge.consumer')).toHaveLength(1);
+        expect($(element, 'lightning-badge.consumer').label).toBe('Verified visitor');
+        expect($(element, 'a.session-link')).not.toBeNull();
+        expect(turnsOf(element)).toHaveLength(12);
         await expect(element).toBeAccessible();
     });
 
@@ -195,9 +267,17 @@ describe('c-opencx-conversation-panel', () => {
     });
 
     it('shows friendly text when the conversation has no OpenCX session', async () => {
-        const element = await emit(samples.noSession);
+        const element = await createPanelWithRecord(
+            stampedRecord({ sessionId: null, consumerType: 'Verified' })
+        );
+        expect($(element, 'lightning-spinner')).not.toBeNull();
+        expect($(element, '.session')).toBeNull();
+        expect($(element, '.badges')).toBeNull();
+        getConversation.emit(samples.noSession);
+        await flush();
 
         expect($(element, '.no-session').textContent).toContain('did not come from OpenCX');
+        expect($(element, '.badges')).toBeNull();
         expect($(element, '.session')).toBeNull();
         expect($(element, '[role="alert"]')).toBeNull();
         expect(transcriptOf(element)).toBeNull();
@@ -205,7 +285,9 @@ describe('c-opencx-conversation-panel', () => {
     });
 
     it('tells the admin which setting is missing when OpenCX is not configured', async () => {
-        const element = await emit(samples.notConfigured);
+        const element = await createPanelWithRecord();
+        getConversation.emit(samples.notConfigured);
+        await flush();
 
         const box = $(element, '.not-configured');
         expect(box.getAttribute('role')).toBe('status');
@@ -214,6 +296,7 @@ describe('c-opencx-conversation-panel', () => {
         // The trace key still helps; there is no link and no transcript.
         expect($(element, '.trace-key').textContent).toBe(fixtures.sessionVerified.id);
         expect($(element, 'a.session-link')).toBeNull();
+        expect($(element, '.badges')).toBeNull();
         expect(transcriptOf(element)).toBeNull();
         expect($(element, '[role="alert"]')).toBeNull();
         await expect(element).toBeAccessible();
@@ -227,7 +310,7 @@ describe('c-opencx-conversation-panel', () => {
         ['unreachable', ERROR_MESSAGES.unreachable],
         ['malformed answer', ERROR_MESSAGES.malformed]
     ])('shows the %s error with a retry button that refetches', async (_name, message) => {
-        const element = createPanel();
+        const element = await createPanelWithRecord();
         getConversation.error({ message });
         await flush();
 
@@ -235,11 +318,46 @@ describe('c-opencx-conversation-panel', () => {
         expect(alert.querySelector('.error-message').textContent).toBe(message);
         expect($(element, 'lightning-spinner')).toBeNull();
         expect(transcriptOf(element)).toBeNull();
+        // OpenCX being down does not hide what the record knows: the rep can still quote it.
+        expect($(element, '.trace-key').textContent).toBe(fixtures.sessionVerified.id);
+        expect($(element, 'lightning-button-icon.copy')).not.toBeNull();
+        expect($(element, 'lightning-badge.consumer').label).toBe('Verified visitor');
+        expect($(element, 'a.session-link')).toBeNull();
+        expect($(element, 'lightning-badge.sentiment')).toBeNull();
 
         $(element, 'lightning-button.retry').click();
         await flush();
         expect(refreshApex).toHaveBeenCalledTimes(1);
         expect(refreshApex.mock.calls[0][0].error.body.message).toBe(message);
+        await expect(element).toBeAccessible();
+    });
+
+    it('shows the error alone when the record cannot be read', async () => {
+        const element = createPanel();
+        getRecord.error({ message: 'The requested resource does not exist' });
+        getConversation.error({ message: ERROR_MESSAGES.unreachable });
+        await flush();
+
+        expect($(element, '.error-message').textContent).toBe(ERROR_MESSAGES.unreachable);
+        expect($(element, '.session')).toBeNull();
+        expect($(element, '.badges')).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('copies the stamped trace key while OpenCX is down', async () => {
+        const writeText = jest.fn(() => Promise.resolve());
+        Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+        const element = await createPanelWithRecord(
+            stampedRecord({ sessionId: ` ${fixtures.sessionAnonymous.id} `, consumerType: 'Guest' })
+        );
+        getConversation.error({ message: ERROR_MESSAGES.timeout });
+        await flush();
+
+        expect($(element, 'lightning-badge.consumer').label).toBe('Anonymous visitor');
+        $(element, 'lightning-button-icon.copy').click();
+        await flush();
+        expect(writeText).toHaveBeenCalledWith(fixtures.sessionAnonymous.id);
+        expect($(element, '.copy-status').textContent).toBe('Trace key copied.');
         await expect(element).toBeAccessible();
     });
 
@@ -290,10 +408,16 @@ describe('c-opencx-conversation-panel', () => {
         refreshApex.mockImplementationOnce(() =>
             Promise.reject({ body: { message: ERROR_MESSAGES.serverError } })
         );
-        const element = await emit(samples.verified);
+        const element = await createPanelWithRecord();
+        getConversation.emit(samples.verified);
+        await flush();
         $(element, 'lightning-button-icon.refresh').click();
         await flush();
         expect($(element, '.error-message').textContent).toBe(ERROR_MESSAGES.serverError);
+        expect($(element, '.trace-key').textContent).toBe(fixtures.sessionVerified.id);
+        expect($(element, 'lightning-badge.consumer').label).toBe('Verified visitor');
+        expect($(element, 'lightning-badge.sentiment')).toBeNull();
+        expect(transcriptOf(element)).toBeNull();
         await expect(element).toBeAccessible();
     });
 
