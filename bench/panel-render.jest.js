@@ -48,12 +48,15 @@ function countNodes(root) {
 }
 
 async function settle(element) {
-    // Microtasks until the transcript shows every turn (the wire emits, then two renders).
-    for (let tick = 0; tick < 50; tick++) {
+    // Until the transcript shows every turn: the wire emits, then the renders; a long transcript
+    // renders in slices, one task each, so wait for tasks as well as microtasks.
+    for (let tick = 0; tick < 1000; tick++) {
         const transcript = element.shadowRoot.querySelector('c-opencx-transcript');
         const items = transcript?.shadowRoot?.querySelectorAll('li').length ?? 0;
         if (items === TURNS) return items;
-        await Promise.resolve();
+        await (tick % 4 === 3
+            ? new Promise((resolve) => setTimeout(resolve, 0))
+            : Promise.resolve());
     }
     throw new Error('the transcript did not render every turn');
 }
@@ -97,5 +100,6 @@ describe('panel render benchmark', () => {
         };
         if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify(figures));
         expect(nodes.elements).toBeGreaterThan(TURNS);
-    });
+        // Several full renders of a long transcript: more than jest's default 5 s on 2 cores.
+    }, 120_000);
 });

@@ -121,12 +121,22 @@ export function orderTurns(turns: readonly ConversationTurn[]): ConversationTurn
     return keyed.map((entry) => entry.turn);
 }
 
+/**
+ * Long transcripts render in slices, one browser task each, so the console stays responsive: the
+ * first slice shows at once (a typical conversation fits in it), the rest follows in later tasks.
+ */
+export const FIRST_SLICE = 100;
+export const SLICE = 100;
+
 export default class OpencxTranscript extends LightningElement {
     /** Maximum height of the scrolling transcript in pixels; 0 means no limit. */
     @api height = 0;
 
+    /** The entries rendered so far (all of them once the last slice is in). */
     entries: TranscriptEntry[] = [];
     private turnList: ConversationTurn[] = [];
+    private ordered: ConversationTurn[] = [];
+    private sliceTimer?: ReturnType<typeof setTimeout>;
     private readonly timeFormat = createFormatter({
         month: 'short',
         day: 'numeric',
@@ -143,11 +153,41 @@ export default class OpencxTranscript extends LightningElement {
     set turns(value: ConversationTurn[] | null | undefined) {
         this.turnList = Array.isArray(value) ? value : [];
         // Built once per new transcript, not on every render: transcripts can be long.
-        this.entries = orderTurns(this.turnList).map((turn) => this.toEntry(turn));
+        this.ordered = orderTurns(this.turnList);
+        this.entries = this.ordered.slice(0, FIRST_SLICE).map((turn) => this.toEntry(turn));
+        this.scheduleNextSlice();
+    }
+
+    override connectedCallback(): void {
+        this.scheduleNextSlice();
+    }
+
+    override disconnectedCallback(): void {
+        clearTimeout(this.sliceTimer);
+        this.sliceTimer = undefined;
     }
 
     get isEmpty(): boolean {
-        return this.entries.length === 0;
+        return this.ordered.length === 0;
+    }
+
+    /** "true" while later slices are still to come (assistive technology waits for them). */
+    get ariaBusy(): string {
+        return String(this.entries.length < this.ordered.length);
+    }
+
+    private scheduleNextSlice(): void {
+        clearTimeout(this.sliceTimer);
+        this.sliceTimer = undefined;
+        if (this.entries.length >= this.ordered.length) return;
+        // A macrotask, not a microtask: the browser paints and handles input between slices.
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.sliceTimer = setTimeout(() => {
+            const start = this.entries.length;
+            const next = this.ordered.slice(start, start + SLICE).map((turn) => this.toEntry(turn));
+            this.entries = [...this.entries, ...next];
+            this.scheduleNextSlice();
+        }, 0);
     }
 
     get scrollStyle(): string {

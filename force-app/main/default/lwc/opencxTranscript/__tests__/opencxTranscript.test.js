@@ -1,11 +1,17 @@
 /* eslint-disable no-script-url -- these tests prove javascript: URLs are never made live */
 import { createElement } from '@lwc/engine-dom';
-import OpencxTranscript, { segmentText, safeHttpsUrl, orderTurns } from 'c/opencxTranscript';
+import OpencxTranscript, {
+    segmentText,
+    safeHttpsUrl,
+    orderTurns,
+    FIRST_SLICE,
+    SLICE
+} from 'c/opencxTranscript';
 
 jest.mock('@salesforce/i18n/locale', () => ({ default: 'de-DE' }), { virtual: true });
 jest.mock('@salesforce/i18n/timeZone', () => ({ default: 'Asia/Tokyo' }), { virtual: true });
 
-const { samples } = require('../../../../../test/opencx-samples');
+const { samples, toConversation, fixtures, generateHistoryPages } = require('../../../../../test/opencx-samples');
 
 function createTranscript(props) {
     const element = createElement('c-opencx-transcript', { is: OpencxTranscript });
@@ -191,5 +197,67 @@ describe('c-opencx-transcript', () => {
         await flush();
         expect(items(element)).toHaveLength(12);
         await expect(element).toBeAccessible();
+    });
+    describe('a long transcript', () => {
+        // Enough for the first slice and two more, the last one partly filled.
+        const long = toConversation({
+            stamp: { OpenCX_Session_Id__c: fixtures.sessionVerified.id },
+            session: fixtures.sessionVerified,
+            historyPages: generateHistoryPages({ turns: FIRST_SLICE + SLICE + 7 })
+        }).turns;
+
+        beforeEach(() => {
+            jest.useFakeTimers({ doNotFake: ['Date', 'performance', 'queueMicrotask', 'nextTick'] });
+        });
+        afterEach(() => {
+            jest.useRealTimers();
+        });
+
+        it('renders in slices, one task each, in order, busy until the last one', async () => {
+            const element = createTranscript({ turns: long });
+            await flush();
+            const region = element.shadowRoot.querySelector('[role="region"]');
+            expect(items(element)).toHaveLength(FIRST_SLICE);
+            expect(region.getAttribute('aria-busy')).toBe('true');
+
+            jest.advanceTimersToNextTimer();
+            await flush();
+            expect(items(element)).toHaveLength(FIRST_SLICE + SLICE);
+
+            jest.advanceTimersToNextTimer();
+            await flush();
+            expect(items(element)).toHaveLength(long.length);
+            expect(region.getAttribute('aria-busy')).toBe('false');
+            expect(jest.getTimerCount()).toBe(0);
+            // Every message, in order, across the slices.
+            expect(items(element).map((li) => li.querySelector('.text')?.textContent ?? null)).toEqual(
+                long.map((turn) => (turn.kind === 'event' ? null : turn.text))
+            );
+            jest.useRealTimers();
+            await expect(element).toBeAccessible();
+        });
+
+        it('stops slicing when removed, and starts over for a new transcript', async () => {
+            const element = createTranscript({ turns: long });
+            await flush();
+            expect(jest.getTimerCount()).toBe(1);
+            element.turns = samples.verified.turns;
+            await flush();
+            expect(items(element)).toHaveLength(12);
+            expect(jest.getTimerCount()).toBe(0);
+
+            element.turns = long;
+            await flush();
+            document.body.removeChild(element);
+            expect(jest.getTimerCount()).toBe(0);
+            document.body.appendChild(element);
+            await flush();
+            expect(jest.getTimerCount()).toBe(1);
+            jest.runAllTimers();
+            await flush();
+            expect(items(element)).toHaveLength(long.length);
+            jest.useRealTimers();
+            await expect(element).toBeAccessible();
+        });
     });
 });
