@@ -1,39 +1,15 @@
 // Preview of lightning/uiRecordApi: getRecord answers from the current sample's record.
 import { fieldName, loadRecord } from './sample-store.mjs';
+import { PromiseWireAdapter } from './wire-adapter.mjs';
 
-/** Wire adapter: constructor(dataCallback), connect, update(config), disconnect. */
-export class getRecord {
-    constructor(dataCallback) {
-        this.dataCallback = dataCallback;
-        this.connected = false;
-        this.config = undefined;
-        this.generation = 0;
-    }
-
-    connect() {
-        this.connected = true;
-        this.load();
-    }
-
-    disconnect() {
-        this.connected = false;
-        this.generation += 1;
-    }
-
-    update(config) {
-        this.config = config;
-        this.load();
+/** getRecord's wire adapter; it answers only once it has a record id, as in an org. */
+export class getRecord extends PromiseWireAdapter {
+    fetch(config) {
+        return loadRecord(config);
     }
 
     load() {
-        if (!this.connected || !this.config?.recordId) return;
-        const generation = ++this.generation;
-        loadRecord(this.config).then(
-            (data) =>
-                generation === this.generation && this.dataCallback({ data, error: undefined }),
-            (error) =>
-                generation === this.generation && this.dataCallback({ data: undefined, error })
-        );
+        return this.config?.recordId ? super.load() : Promise.resolve();
     }
 }
 
