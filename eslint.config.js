@@ -48,6 +48,7 @@ module.exports = [
             'scripts/**/*.ts',
             'tools/**/*.ts',
             'test/**/*.ts',
+            'testkit/**/*.ts',
             'preview/**/*.ts',
             'bench/**/*.ts'
         ],

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { METADATA_ROOT } from '../test/support/metadata.ts';
-import { evaluateFlow, loadFlow } from '../test/flow-evaluator/index.ts';
-import { fakeId, forceAppRecords } from '../test/flow-evaluator/force-app.ts';
+import { METADATA_ROOT } from '../testkit/metadata/index.ts';
+import { evaluateFlow, loadFlow } from '../testkit/flow-evaluator/index.ts';
+import { fakeId, forceAppRecords } from '../testkit/flow-evaluator/index.ts';
 
 const RUNS = Number(process.env.RUNS ?? 2000);
 const xml = readFileSync(

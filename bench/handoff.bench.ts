@@ -6,8 +6,8 @@
 // Reports figures; never fails on them.
 //   npm run bench -- handoff          (CONVERSATIONS=<n> default 200, REPLIES=<n> default 5000)
 import { randomUUID } from 'node:crypto';
-import { startEmulator } from '../test/emulator/index.ts';
-import { miawRoutes, miawState, pushAgentReply } from '../test/emulator/miaw.ts';
+import { startEmulator } from '../testkit/emulator/index.ts';
+import { miawRoutes, miawState, pushAgentReply } from '../testkit/emulator/index.ts';
 import { MiawClient, parseConversationEvent } from '../scripts/handoff/miaw-client.ts';
 import { ServerSentEventParser, formatServerSentEvent } from '../scripts/handoff/sse.ts';
 

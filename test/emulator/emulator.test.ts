@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection } from 'jsforce';
-import { startEmulator, type Emulator } from './index.ts';
+import { startEmulator, type Emulator } from '../../testkit/emulator/index.ts';
 
 function connect(emulator: Emulator, version = '66.0'): Connection {
     return new Connection({

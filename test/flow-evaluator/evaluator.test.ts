@@ -10,7 +10,7 @@ import {
     type EvaluateOptions,
     type Scalar,
     type RecordStore
-} from './index.ts';
+} from '../../testkit/flow-evaluator/index.ts';
 
 // ---- builders ---------------------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ import {
     listQueueNames,
     readCustomMetadataRecords,
     readFlow
-} from '../support/metadata.ts';
-import { evaluateFlow } from './index.ts';
+} from '../../testkit/metadata/index.ts';
+import { evaluateFlow } from '../../testkit/flow-evaluator/index.ts';
 import {
     customMetadataSObjects,
     fakeId,
@@ -15,7 +15,7 @@ import {
     loadForceAppFlow,
     messagingSessionRecord,
     queueGroupRecords
-} from './force-app.ts';
+} from '../../testkit/flow-evaluator/index.ts';
 
 describe('force-app records', () => {
     test('fakeId is an 18-character id with the given prefix', () => {

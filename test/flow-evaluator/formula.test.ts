@@ -1,8 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateFormula, formulaReferences, parseFormula } from './formula.ts';
-import { FlowEvaluatorError } from './errors.ts';
-import type { FlowValue } from './values.ts';
+import {
+    evaluateFormula,
+    formulaReferences,
+    parseFormula
+} from '../../testkit/flow-evaluator/index.ts';
+import { FlowEvaluatorError } from '../../testkit/flow-evaluator/index.ts';
+import type { FlowValue } from '../../testkit/flow-evaluator/index.ts';
 
 function run(expression: string, values: Record<string, FlowValue> = {}): FlowValue {
     return evaluateFormula(

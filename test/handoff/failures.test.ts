@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { ISSUER, startHandoffFixture, type HandoffFixture } from './support.ts';
-import { miawState } from '../emulator/miaw.ts';
+import { miawState } from '../../testkit/emulator/index.ts';
 
 function authenticatedArgs(fixture: HandoffFixture, keyPath: string, kid = fixture.kid): string[] {
     return [

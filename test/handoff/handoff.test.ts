@@ -9,7 +9,7 @@ import {
     miawState,
     pushAgentReply,
     waitForConversation
-} from '../emulator/miaw.ts';
+} from '../../testkit/emulator/index.ts';
 
 describe('handoff rehearsal against the emulator', () => {
     let fixture: HandoffFixture;

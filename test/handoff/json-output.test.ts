@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../scripts/lib/project.ts';
 import { startHandoffFixture, type HandoffFixture } from './support.ts';
-import { miawState, pushAgentReply, waitForConversation } from '../emulator/miaw.ts';
+import { miawState, pushAgentReply, waitForConversation } from '../../testkit/emulator/index.ts';
 
 function runEntry(
     args: string[],

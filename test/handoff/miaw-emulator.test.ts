@@ -4,8 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { miawRoutes, miawState, pushAgentReply } from '../emulator/miaw.ts';
+import { startEmulator, type Emulator } from '../../testkit/emulator/index.ts';
+import { miawRoutes, miawState, pushAgentReply } from '../../testkit/emulator/index.ts';
 import {
     MiawClient,
     MiawError,

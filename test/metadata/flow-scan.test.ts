@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METADATA_ROOT } from '../support/metadata.ts';
+import { METADATA_ROOT } from '../../testkit/metadata/index.ts';
 import { SUPPRESSIONS, findFlowFiles, scanFlows } from '../../tools/scan-flows.ts';
 
 const FLOW = 'OpenCX_Route_Handoff';

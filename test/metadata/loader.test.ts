@@ -1,4 +1,4 @@
-// The shared metadata loader (test/support/metadata.ts): other tests build on it, so its parsing
+// The shared metadata loader (testkit/metadata): other tests build on it, so its parsing
 // rules are pinned here against small XML samples and against the real force-app files.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ import {
     readCustomMetadataRecords,
     text,
     xmlSyntaxError
-} from '../support/metadata.ts';
+} from '../../testkit/metadata/index.ts';
 
 function withTempXml(xml: string, check: (path: string) => void): void {
     const dir = mkdtempSync(join(tmpdir(), 'opencx-loader-'));

@@ -11,7 +11,7 @@ import {
     readPermissionSet,
     text,
     type XmlNode
-} from '../support/metadata.ts';
+} from '../../testkit/metadata/index.ts';
 
 /** Standard objects a permission set here may name; anything custom must ship in force-app. */
 const STANDARD_OBJECTS = new Set([

@@ -15,7 +15,7 @@ import {
     readFlow,
     readMessagingChannel,
     text
-} from '../support/metadata.ts';
+} from '../../testkit/metadata/index.ts';
 
 function readJson(path: string): Record<string, unknown> {
     return JSON.parse(readFileSync(join(PROJECT_ROOT, path), 'utf8')) as Record<string, unknown>;

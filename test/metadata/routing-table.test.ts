@@ -4,13 +4,17 @@
 // The expected queues below are the product's specification (DESIGN.md, "Values").
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateFlow, type EvaluateOptions, type FlowRun } from '../flow-evaluator/index.ts';
+import {
+    evaluateFlow,
+    type EvaluateOptions,
+    type FlowRun
+} from '../../testkit/flow-evaluator/index.ts';
 import {
     customMetadataSObjects,
     fakeId,
     forceAppRecords,
     loadForceAppFlow
-} from '../flow-evaluator/force-app.ts';
+} from '../../testkit/flow-evaluator/index.ts';
 
 const FLOW = 'OpenCX_Route_Handoff';
 const VERIFIED = 'OpenCX_Verified_Visitors';

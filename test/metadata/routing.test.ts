@@ -19,7 +19,7 @@ import {
     readQueue,
     text,
     type XmlNode
-} from '../support/metadata.ts';
+} from '../../testkit/metadata/index.ts';
 
 const CHANNEL = 'OpenCX_Messaging';
 const DEPLOYMENT = 'OpenCX_Handoff';

@@ -13,7 +13,7 @@ import {
     PROJECT_ROOT,
     projectPath,
     xmlSyntaxError
-} from '../support/metadata.ts';
+} from '../../testkit/metadata/index.ts';
 
 const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
 // Where .ci/run looks for it too: beside the work tree, or the shared tools folder.

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { createHarness, repUsernames, type Harness } from './harness.ts';
-import type { Emulator } from '../emulator/index.ts';
+import type { Emulator } from '../../testkit/emulator/index.ts';
 
 interface CheckResult {
     id: string;

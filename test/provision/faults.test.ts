@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHarness, orgFingerprint, repUsernames } from './harness.ts';
-import type { FaultEffect } from '../emulator/server.ts';
+import type { FaultEffect } from '../../testkit/emulator/index.ts';
 
 const reps = repUsernames(12);
 const config = {

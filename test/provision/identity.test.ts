@@ -8,7 +8,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { importPKCS8, importX509, jwtVerify, SignJWT, type JWK } from 'jose';
 import { generatePrivateKeyPem } from '../../scripts/lib/identity-key.ts';
 import { createHarness, repUsernames, type Harness } from './harness.ts';
-import type { Emulator } from '../emulator/index.ts';
+import type { Emulator } from '../../testkit/emulator/index.ts';
 
 const reps = repUsernames(1);
 const config = { reps: reps.map((username) => ({ username })) };

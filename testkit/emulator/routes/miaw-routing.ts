@@ -1,6 +1,6 @@
 // What the org does when a MIAW conversation starts: create the MessagingSession on the
 // deployment's channel and let the channel's routing flow route it. The flow is the project's own
-// XML (force-app/main/default/flows/<the channel's flow>.flow-meta.xml) run by test/flow-evaluator
+// XML (force-app/main/default/flows/<the channel's flow>.flow-meta.xml) run by testkit/flow-evaluator
 // over the emulator's records; its record updates and its routeWork are written back into the
 // emulator's state, where the org API (and so `npm run handoff:test`) sees them:
 //   - the fields the flow stamps, on MessagingSession;
@@ -8,21 +8,21 @@
 //     as queue-based routing leaves them until a rep accepts.
 // Inactive channel: no session at all. No active flow, or a flow that fails without a fault path:
 // the channel's fallback queue (sessionHandlerQueue), as Omni-Channel does.
-import { loadProjectNames, type ProjectNames } from '../../scripts/lib/project.ts';
+import { loadProjectNames, type ProjectNames } from '../../../scripts/lib/project.ts';
 import {
     evaluateFlow,
     type FlowModel,
     type FlowRun,
     type SObjectRecord as FlowRecord
-} from '../flow-evaluator/index.ts';
-import { loadForceAppFlow } from '../flow-evaluator/force-app.ts';
+} from '../../flow-evaluator/index.ts';
+import { loadForceAppFlow } from '../../flow-evaluator/force-app.ts';
 import {
     children,
     listCustomFields,
     readEmbeddedServiceConfig,
     text
-} from '../support/metadata.ts';
-import type { OrgState, SObjectRecord } from './state.ts';
+} from '../../metadata/index.ts';
+import type { OrgState, SObjectRecord } from '../state.ts';
 
 export interface RoutingOutcome {
     messagingSessionId: string | null;

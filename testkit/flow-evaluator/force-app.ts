@@ -11,7 +11,7 @@ import {
     readCustomMetadataRecords,
     readQueue,
     text
-} from '../support/metadata.ts';
+} from '../metadata/index.ts';
 import { FlowEvaluatorError } from './errors.ts';
 import { loadFlow, type FlowModel } from './model.ts';
 import type { RecordStore, Scalar, SObjectRecord } from './values.ts';

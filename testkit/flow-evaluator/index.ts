@@ -4,7 +4,7 @@
  * can tell which queue a conversation lands in without an org.
  *
  * ```ts
- * import { evaluateFlow } from '../flow-evaluator/index.ts';
+ * import { evaluateFlow } from './index.ts';
  * const run = evaluateFlow(flowXml, {
  *     inputs: { recordId: '0Mw000000000001AAA', Chat_Consumer_Type: 'Verified' },
  *     records: {
@@ -71,3 +71,15 @@ export function evaluateFlow(
 ): FlowRun {
     return runFlow(isModel(flow) ? flow : loadFlow(flow), options);
 }
+
+// The project's own flows and records (force-app), for tests and benchmarks.
+export {
+    customMetadataSObjects,
+    fakeId,
+    forceAppRecords,
+    loadForceAppFlow,
+    messagingSessionRecord,
+    queueGroupRecords
+} from './force-app.ts';
+// The formula engine on its own (its tests exercise it directly).
+export { evaluateFormula, formulaReferences, parseFormula } from './formula.ts';

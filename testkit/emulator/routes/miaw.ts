@@ -11,7 +11,7 @@
 //   GET    /eventrouter/v1/sse                           the event stream (Last-Event-Id replay)
 //
 // Routing is not imitated: creating a conversation runs the project's real routing flow (the
-// channel's sessionHandlerFlow, read from force-app) through test/flow-evaluator over the
+// channel's sessionHandlerFlow, read from force-app) through testkit/flow-evaluator over the
 // emulator's records, so a change to the flow or the rule records changes what tests see.
 //
 // A bad identity token (signature from another key, unknown kid, wrong issuer, expired): the
@@ -21,9 +21,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { decodeProtectedHeader, importJWK, importX509, jwtVerify, type JWK } from 'jose';
-import type { Emulator, EmulatorModule, EmulatorReply, EmulatorRequest } from './server.ts';
-import type { OrgState } from './state.ts';
-import { formatServerSentEvent } from '../../scripts/handoff/sse.ts';
+import type { Emulator, EmulatorModule, EmulatorReply, EmulatorRequest } from '../server.ts';
+import type { OrgState } from '../state.ts';
+import { formatServerSentEvent } from '../../../scripts/handoff/sse.ts';
 import {
     defineRoutingTypes,
     deploymentChannel,

@@ -8,7 +8,20 @@ import { setupRoutes } from './routes/setup.ts';
 import { seedDeployedOrg, type SeedOptions } from './seed.ts';
 
 export { Emulator, type EmulatorModule } from './server.ts';
-export type { CallRecord, Fault, EmulatorRequest, EmulatorReply } from './server.ts';
+export type { CallRecord, Fault, FaultEffect, EmulatorRequest, EmulatorReply } from './server.ts';
+// Messaging for In-App and Web (the MIAW API a custom client calls), routed by the project's flow.
+export {
+    dropEventStreams,
+    findDeployment,
+    miawRoutes,
+    miawState,
+    onlyConversation,
+    pushAgentReply,
+    waitForConversation,
+    type DeploymentInfo,
+    type MiawOptions,
+    type MiawState
+} from './routes/miaw.ts';
 export { OrgState, RecordError, RecordStore } from './state.ts';
 
 export interface StartOptions extends SeedOptions {
