@@ -1,5 +1,7 @@
 // Permission sets may grant access only to things that exist (a deploy fails on a dangling name,
-// and a grant to nothing hides a mistake) and only as much as the role needs.
+// and a grant to nothing hides a mistake), only as much as the role needs, and always together
+// with what Salesforce makes each grant depend on (a deploy fails on "Permission X depends on
+// permission(s): Y").
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -8,6 +10,7 @@ import {
     listCustomFields,
     listObjectNames,
     listPermissionSetNames,
+    readFlow,
     readPermissionSet,
     text,
     type XmlNode
@@ -21,8 +24,130 @@ const STANDARD_OBJECTS = new Set([
     'Case',
     'Contact',
     'Account',
-    'User'
+    'User',
+    'UserExternalCredential'
 ]);
+
+/**
+ * User permissions whose grant Salesforce refuses without others ("Permission CustomizeApplication
+ * depends on permission(s): ..."), as public code and deploy logs show them. `always` must be in
+ * the same permission set; `inSomeOrgs` is required only where an org feature is on, and those
+ * permission names do not exist elsewhere ("Unknown user permission"), so no static file can
+ * satisfy every org: a shipped set must not grant such a permission at all.
+ */
+export const USER_PERMISSION_DEPENDENCIES: Record<
+    string,
+    { always: string[]; inSomeOrgs: Record<string, string>; evidence: string }
+> = {
+    CustomizeApplication: {
+        always: ['ManageCustomPermissions', 'ViewRoles', 'ViewSetup'],
+        inSomeOrgs: {
+            ManageTranslation: 'Translation Workbench enabled',
+            ManageTerritories: 'Enterprise Territory Management enabled'
+        },
+        evidence:
+            'SalesforceFoundation/NPSP USER_UserService_TEST.cls (dependent permissions of ' +
+            'CustomizeApplication) and PR #3979 (ManageTranslation only where translations are ' +
+            'on); EASY-Open-Source-Solution issue #8; deploy log "CustomizeApplication depends ' +
+            'on permission(s): ManageTerritories"'
+    },
+    ManageUsers: {
+        always: [
+            'AssignPermissionSets',
+            'DelegatedTwoFactor',
+            'FreezeUsers',
+            'ManageInternalUsers',
+            'ManageIpAddresses',
+            'ManageLoginAccessPolicies',
+            'ManagePasswordPolicies',
+            'ManageProfilesPermissionsets',
+            'ManageRoles',
+            'ManageSharing',
+            'MonitorLoginHistory',
+            'ViewAllUsers',
+            'ViewRoles',
+            'ViewSetup'
+        ],
+        inSomeOrgs: {},
+        evidence: 'deploy log "Permission ManageUsers depends on permission(s): ..."; issue 9'
+    },
+    ResetPasswords: {
+        always: ['ViewRoles', 'ViewSetup'],
+        inSomeOrgs: {},
+        evidence: 'deploy log of a retrieved permission set (ResetPasswords needs both)'
+    }
+};
+
+/** Object reads Salesforce requires alongside another object's read. */
+export const OBJECT_READ_DEPENDENCIES: Record<string, { requires: string[]; evidence: string }> = {
+    MessagingSession: {
+        requires: ['MessagingEndUser'],
+        evidence:
+            'deploy error "Permission Read MessagingSession depends on permission(s): Read ' +
+            'MessagingEndUser"; retrieved messaging permission sets grant both'
+    }
+};
+
+/** Within one object permission: each access level needs the ones listed. */
+const OBJECT_FLAG_DEPENDENCIES: Record<string, string[]> = {
+    allowCreate: ['allowRead'],
+    allowEdit: ['allowRead'],
+    allowDelete: ['allowEdit', 'allowRead'],
+    viewAllRecords: ['allowRead'],
+    modifyAllRecords: ['allowDelete', 'allowEdit', 'allowRead', 'viewAllRecords']
+};
+
+function enabledUserPermissions(permissionSet: XmlNode): string[] {
+    return children(permissionSet, 'userPermissions')
+        .filter((p) => text(p, 'enabled') === 'true')
+        .map((p) => text(p, 'name') ?? '');
+}
+
+/** What the set grants without what Salesforce makes the grant depend on; empty when closed. */
+export function openDependencies(permissionSet: XmlNode): string[] {
+    const problems: string[] = [];
+    const granted = new Set(enabledUserPermissions(permissionSet));
+    for (const permission of granted) {
+        const rule = USER_PERMISSION_DEPENDENCIES[permission];
+        if (!rule) continue;
+        const missing = rule.always.filter((needed) => !granted.has(needed));
+        if (missing.length) {
+            problems.push(`${permission} depends on permission(s): ${missing.join(', ')}`);
+        }
+        for (const [needed, where] of Object.entries(rule.inSomeOrgs)) {
+            problems.push(
+                `${permission} depends on ${needed} in orgs with ${where}; a static permission ` +
+                    'set cannot satisfy both kinds of org, so it must not grant ' +
+                    permission
+            );
+        }
+    }
+    const readable = new Set(
+        children(permissionSet, 'objectPermissions')
+            .filter((p) => text(p, 'allowRead') === 'true')
+            .map((p) => text(p, 'object'))
+    );
+    for (const permission of children(permissionSet, 'objectPermissions')) {
+        const object = text(permission, 'object') ?? '';
+        for (const [flag, needs] of Object.entries(OBJECT_FLAG_DEPENDENCIES)) {
+            if (text(permission, flag) !== 'true') continue;
+            const missing = needs.filter((needed) => text(permission, needed) !== 'true');
+            if (missing.length) problems.push(`${flag} ${object} depends on ${missing.join(', ')}`);
+        }
+        if (text(permission, 'allowRead') !== 'true') continue;
+        for (const needed of OBJECT_READ_DEPENDENCIES[object]?.requires ?? []) {
+            if (!readable.has(needed)) {
+                problems.push(`Read ${object} depends on permission(s): Read ${needed}`);
+            }
+        }
+    }
+    for (const permission of children(permissionSet, 'fieldPermissions')) {
+        if (text(permission, 'editable') === 'true' && text(permission, 'readable') !== 'true') {
+            problems.push(`edit ${text(permission, 'field')} depends on reading it`);
+        }
+    }
+    return problems;
+}
 
 function isCustomName(name: string): boolean {
     return /__(c|mdt|e|x)$/.test(name);
@@ -106,6 +231,12 @@ describe('permission sets', () => {
         }
     });
 
+    test('are closed under Salesforce permission dependencies', () => {
+        for (const name of listPermissionSetNames()) {
+            assert.deepEqual(openDependencies(readPermissionSet(name)!), [], name);
+        }
+    });
+
     test('grant no view-all, modify-all or delete', () => {
         for (const name of listPermissionSetNames()) {
             for (const permission of children(readPermissionSet(name), 'objectPermissions')) {
@@ -152,6 +283,21 @@ describe('OpenCX_Handoff_Rep', () => {
         assert.equal(text(object, 'allowEdit'), 'false');
     });
 
+    test('reads User External Credentials, which a callout through the principal needs', () => {
+        // Salesforce Help, "Enable User External Credentials": some custom permission sets must
+        // grant access to the User External Credential object for their users' callouts.
+        const access = children(rep(), 'objectPermissions').find(
+            (p) => text(p, 'object') === 'UserExternalCredential'
+        );
+        assert.ok(access, 'no objectPermissions for UserExternalCredential');
+        assert.equal(text(access, 'allowRead'), 'true');
+        for (const flag of ['allowCreate', 'allowEdit', 'allowDelete', 'modifyAllRecords']) {
+            assert.equal(text(access, flag), 'false', `${flag} on UserExternalCredential`);
+        }
+        const principals = children(rep(), 'externalCredentialPrincipalAccesses');
+        assert.ok(principals.length > 0, 'the read serves a principal the set grants');
+    });
+
     test('can go online with the OpenCX messaging presence status', () => {
         const statuses = children(rep(), 'servicePresenceStatusAccesses')
             .filter((a) => text(a, 'enabled') === 'true')
@@ -168,21 +314,102 @@ describe('OpenCX_Handoff_Rep', () => {
 });
 
 describe('OpenCX_Handoff_Admin', () => {
-    test('can edit the routing rule records and nothing beyond what that needs', () => {
-        const admin = readPermissionSet('OpenCX_Handoff_Admin')!;
-        const types = children(admin, 'customMetadataTypeAccesses')
+    const admin = () => readPermissionSet('OpenCX_Handoff_Admin')!;
+
+    test('reads the routing rule and setting records', () => {
+        const types = children(admin(), 'customMetadataTypeAccesses')
             .filter((a) => text(a, 'enabled') === 'true')
-            .map((a) => text(a, 'name'));
-        assert.ok(types.includes('OpenCX_Routing_Rule__mdt'));
-        const userPermissions = children(admin, 'userPermissions')
-            .filter((p) => text(p, 'enabled') === 'true')
-            .map((p) => text(p, 'name'))
+            .map((a) => text(a, 'name'))
             .sort();
-        // Salesforce: creating or editing custom metadata records needs Customize Application,
-        // which itself needs View Setup and Configuration.
-        assert.deepEqual(userPermissions, ['CustomizeApplication', 'ViewSetup']);
-        assert.deepEqual(children(admin, 'fieldPermissions'), []);
-        assert.deepEqual(children(admin, 'objectPermissions'), []);
+        assert.deepEqual(types, ['OpenCX_Routing_Rule__mdt', 'OpenCX_Setting__mdt']);
+    });
+
+    test('grants no user permission (Customize Application comes from the admin profile)', () => {
+        // Editing custom metadata records needs Customize Application, whose dependencies differ
+        // by org (see USER_PERMISSION_DEPENDENCIES): no shipped file can grant it in every org.
+        assert.deepEqual(enabledUserPermissions(admin()), []);
+    });
+
+    test('reads, and cannot edit, every field the routing flow stamps', () => {
+        const readable = new Set(
+            children(admin(), 'fieldPermissions')
+                .filter((p) => text(p, 'readable') === 'true')
+                .map((p) => text(p, 'field'))
+        );
+        const stamped = children(readFlow('OpenCX_Route_Handoff'), 'recordUpdates')
+            .filter((update) => text(update, 'object') === 'MessagingSession')
+            .flatMap((update) => children(update, 'inputAssignments'))
+            .map((assignment) => `MessagingSession.${text(assignment, 'field')}`);
+        assert.ok(stamped.length > 0, 'the routing flow stamps MessagingSession fields');
+        for (const field of stamped) {
+            assert.ok(readable.has(field), `OpenCX_Handoff_Admin cannot read ${field}`);
+        }
+        for (const permission of children(admin(), 'fieldPermissions')) {
+            assert.equal(text(permission, 'editable'), 'false', text(permission, 'field'));
+        }
+        for (const permission of children(admin(), 'objectPermissions')) {
+            for (const flag of ['allowCreate', 'allowEdit', 'allowDelete']) {
+                assert.equal(
+                    text(permission, flag),
+                    'false',
+                    `${flag} ${text(permission, 'object')}`
+                );
+            }
+        }
+    });
+});
+
+describe('dependency checker', () => {
+    test('reports the admin set as it was: Customize Application and View Setup only', () => {
+        const open: XmlNode = {
+            userPermissions: [
+                { enabled: 'true', name: 'CustomizeApplication' },
+                { enabled: 'true', name: 'ViewSetup' }
+            ]
+        };
+        const problems = openDependencies(open);
+        assert.ok(
+            problems.includes(
+                'CustomizeApplication depends on permission(s): ManageCustomPermissions, ViewRoles'
+            ),
+            problems.join('\n')
+        );
+        assert.ok(problems.some((problem) => problem.includes('ManageTranslation')));
+    });
+
+    test('reports Read MessagingSession without Read MessagingEndUser', () => {
+        const open: XmlNode = {
+            objectPermissions: { object: 'MessagingSession', allowRead: 'true' }
+        };
+        assert.deepEqual(openDependencies(open), [
+            'Read MessagingSession depends on permission(s): Read MessagingEndUser'
+        ]);
+    });
+
+    test('reports access levels without the ones they build on', () => {
+        const open: XmlNode = {
+            objectPermissions: { object: 'Case', allowDelete: 'true', allowRead: 'true' },
+            fieldPermissions: { field: 'Case.Subject', editable: 'true', readable: 'false' }
+        };
+        assert.deepEqual(openDependencies(open), [
+            'allowDelete Case depends on allowEdit',
+            'edit Case.Subject depends on reading it'
+        ]);
+    });
+
+    test('accepts a closed set', () => {
+        const closed: XmlNode = {
+            userPermissions: [
+                { enabled: 'true', name: 'ResetPasswords' },
+                { enabled: 'true', name: 'ViewRoles' },
+                { enabled: 'true', name: 'ViewSetup' }
+            ],
+            objectPermissions: [
+                { object: 'MessagingSession', allowRead: 'true' },
+                { object: 'MessagingEndUser', allowRead: 'true' }
+            ]
+        };
+        assert.deepEqual(openDependencies(closed), []);
     });
 });
 
