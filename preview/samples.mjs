@@ -136,6 +136,27 @@ export function buildSamples() {
             answers: [ready(samples.long)]
         }
     ];
+    // OPENCX_PREVIEW_STRESS_TURNS=<n> (bench/preview.bench.ts, with --no-cache): one more stress
+    // sample of n turns, kept out of the everyday bundle (about 4 MB of JSON at 20,000 turns).
+    const stressTurns = Number(process.env.OPENCX_PREVIEW_STRESS_TURNS ?? 0);
+    if (stressTurns > 0) {
+        list.push({
+            id: `stress-${stressTurns}`,
+            label: `Stress: ${stressTurns} turns (benchmark)`,
+            description: `A ${stressTurns}-turn conversation for the render benchmark.`,
+            stamp: verifiedStamp,
+            answers: [
+                ready(
+                    toConversation({
+                        stamp: verifiedStamp,
+                        session: fixtures.sessionVerified,
+                        historyPages: generateHistoryPages({ turns: stressTurns }),
+                        maxHistoryPages: Number.POSITIVE_INFINITY
+                    })
+                )
+            ]
+        });
+    }
     return list.map(({ stamp, ...sample }, index) => ({
         ...sample,
         record: messagingSession(index + 1, stamp)

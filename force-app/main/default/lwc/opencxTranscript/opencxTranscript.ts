@@ -2,23 +2,16 @@ import { LightningElement, api } from 'lwc';
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
 import type { ConversationTurn } from '@salesforce/apex/OpenCxSessionController.getConversation';
+import type { TextSegment, TranscriptEntry } from 'c/opencxTranscriptSlice';
 
-/** A piece of message text: plain text, or an https link (the only links made live). */
-export interface TextSegment {
-    key: string;
-    text: string;
-    href: string | null;
-}
+export type { TextSegment, TranscriptEntry };
 
-interface TranscriptEntry {
+/** What the template renders per slice: a c-opencx-transcript-slice that renders once. */
+interface SliceView {
     key: string;
-    isEvent: boolean;
-    itemClass: string;
-    label: string;
-    timeIso: string;
-    timeLabel: string;
-    timeTitle: string;
-    segments: TextSegment[];
+    entries: TranscriptEntry[];
+    /** Estimated height until the slice is first laid out (content-visibility: auto). */
+    style: string;
 }
 
 // Candidates only: each one is parsed with URL and must come out as https.
@@ -122,21 +115,29 @@ export function orderTurns(turns: readonly ConversationTurn[]): ConversationTurn
 }
 
 /**
- * Long transcripts render in slices, one browser task each, so the console stays responsive: the
- * first slice shows at once (a typical conversation fits in it), the rest follows in later tasks.
+ * Long transcripts render in slices, one browser task and one child component each, so the console
+ * stays responsive and no slice renders twice: the first slice shows at once (a typical
+ * conversation fits in it), the rest follows in later tasks, appended after the ones before.
  */
 export const FIRST_SLICE = 100;
 export const SLICE = 100;
+/** A turn's height in pixels before layout, for slices not yet near the viewport. */
+const ESTIMATED_TURN_HEIGHT = 64;
 
 export default class OpencxTranscript extends LightningElement {
     /** Maximum height of the scrolling transcript in pixels; 0 means no limit. */
     @api height = 0;
 
-    /** The entries rendered so far (all of them once the last slice is in). */
-    entries: TranscriptEntry[] = [];
+    /** The slices rendered so far (all of them once the last one is in). */
+    slices: SliceView[] = [];
+    private renderedTurns = 0;
+    /** Bumped per transcript, so a refreshed transcript gets new slices rather than re-renders. */
+    private generation = 0;
     private turnList: ConversationTurn[] = [];
     private ordered: ConversationTurn[] = [];
     private sliceTimer?: ReturnType<typeof setTimeout>;
+    /** Turn position to scroll to once its slice is in (see scrollToTurn). */
+    private pendingScroll: { position: number; resolve: (found: boolean) => void } | null = null;
     private readonly timeFormat = createFormatter({
         month: 'short',
         day: 'numeric',
@@ -154,7 +155,11 @@ export default class OpencxTranscript extends LightningElement {
         this.turnList = Array.isArray(value) ? value : [];
         // Built once per new transcript, not on every render: transcripts can be long.
         this.ordered = orderTurns(this.turnList);
-        this.entries = this.ordered.slice(0, FIRST_SLICE).map((turn) => this.toEntry(turn));
+        this.generation += 1;
+        this.slices = [];
+        this.renderedTurns = 0;
+        this.settlePendingScroll(false);
+        this.appendSlice(FIRST_SLICE);
         this.scheduleNextSlice();
     }
 
@@ -167,27 +172,17 @@ export default class OpencxTranscript extends LightningElement {
         this.sliceTimer = undefined;
     }
 
+    override renderedCallback(): void {
+        if (this.pendingScroll) this.tryPendingScroll();
+    }
+
     get isEmpty(): boolean {
         return this.ordered.length === 0;
     }
 
     /** "true" while later slices are still to come (assistive technology waits for them). */
     get ariaBusy(): string {
-        return String(this.entries.length < this.ordered.length);
-    }
-
-    private scheduleNextSlice(): void {
-        clearTimeout(this.sliceTimer);
-        this.sliceTimer = undefined;
-        if (this.entries.length >= this.ordered.length) return;
-        // A macrotask, not a microtask: the browser paints and handles input between slices.
-        // eslint-disable-next-line @lwc/lwc/no-async-operation
-        this.sliceTimer = setTimeout(() => {
-            const start = this.entries.length;
-            const next = this.ordered.slice(start, start + SLICE).map((turn) => this.toEntry(turn));
-            this.entries = [...this.entries, ...next];
-            this.scheduleNextSlice();
-        }, 0);
+        return String(this.renderedTurns < this.ordered.length);
     }
 
     get scrollStyle(): string {
@@ -195,19 +190,132 @@ export default class OpencxTranscript extends LightningElement {
         return height > 0 ? `max-height: ${Math.round(height)}px` : '';
     }
 
+    /** Scrolls the transcript to its first turn. */
+    @api
+    scrollToStart(): void {
+        const region = this.region();
+        if (region) region.scrollTop = 0;
+    }
+
+    /** Scrolls to the newest turn, once every slice is in. Resolves false when there is none. */
+    @api
+    scrollToEnd(): Promise<boolean> {
+        const last = this.ordered[this.ordered.length - 1];
+        return last ? this.scrollToTurn(last.position) : Promise.resolve(false);
+    }
+
+    /** Position of the last handoff event, or null when the AI never handed off. */
+    @api
+    get handoffPosition(): number | null {
+        for (let index = this.ordered.length - 1; index >= 0; index--) {
+            const turn = this.ordered[index];
+            if (turn.kind === 'event' && turn.eventType === 'handoff') return turn.position;
+        }
+        return null;
+    }
+
+    /**
+     * Scrolls so that the turn with this position (Apex Turn.position) is at the top, waiting for
+     * its slice when it is not rendered yet. Resolves true once scrolled, false when the turn is
+     * not in the transcript or a new transcript replaced this one first.
+     */
+    @api
+    scrollToTurn(position: number): Promise<boolean> {
+        this.settlePendingScroll(false);
+        if (!this.ordered.some((turn) => turn.position === position)) {
+            return Promise.resolve(false);
+        }
+        return new Promise((resolve) => {
+            this.pendingScroll = { position, resolve };
+            this.tryPendingScroll();
+        });
+    }
+
+    private tryPendingScroll(): void {
+        const pending = this.pendingScroll;
+        const region = this.region();
+        if (!pending || !region) return;
+        const slices = this.template?.querySelectorAll('c-opencx-transcript-slice') ?? [];
+        for (const slice of Array.from(slices) as unknown as SliceElement[]) {
+            const top = slice.turnTop(pending.position);
+            if (top === null) continue;
+            this.scrollRegionBy(region, top);
+            this.settlePendingScroll(true);
+            return;
+        }
+    }
+
+    /** Scrolls the region (or the page, when the region does not scroll) by top - its own top. */
+    private scrollRegionBy(region: HTMLElement, top: number): void {
+        if (region.scrollHeight > region.clientHeight) {
+            region.scrollTop += top - region.getBoundingClientRect().top;
+        } else if (typeof window !== 'undefined') {
+            window.scrollBy(0, top);
+        }
+    }
+
+    private settlePendingScroll(found: boolean): void {
+        const pending = this.pendingScroll;
+        this.pendingScroll = null;
+        if (pending) pending.resolve(found);
+    }
+
+    private region(): HTMLElement | null {
+        return this.template?.querySelector<HTMLElement>('.transcript') ?? null;
+    }
+
+    /** Formats the next `count` turns into a new slice; existing slices keep their entries. */
+    private appendSlice(count: number): void {
+        const start = this.renderedTurns;
+        const turns = this.ordered.slice(start, start + count);
+        if (turns.length === 0) return;
+        const entries = turns.map((turn) => this.toEntry(turn));
+        this.renderedTurns = start + entries.length;
+        this.slices = [
+            ...this.slices,
+            {
+                key: `slice-${this.generation}-${start}`,
+                entries,
+                style: `contain-intrinsic-block-size: auto ${entries.length * ESTIMATED_TURN_HEIGHT}px`
+            }
+        ];
+    }
+
+    private scheduleNextSlice(): void {
+        clearTimeout(this.sliceTimer);
+        this.sliceTimer = undefined;
+        if (this.renderedTurns >= this.ordered.length) return;
+        // A macrotask, not a microtask: the browser paints and handles input between slices.
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.sliceTimer = setTimeout(() => {
+            this.appendSlice(SLICE);
+            this.scheduleNextSlice();
+        }, 0);
+    }
+
     private toEntry(turn: ConversationTurn): TranscriptEntry {
         const isEvent = turn.kind === 'event';
         const time = turn.createdAt ? new Date(turn.createdAt) : null;
         const validTime = time && !Number.isNaN(time.getTime()) ? time : null;
+        const segments = isEvent ? [] : segmentText(turn.text);
+        // Plain text (most messages) renders as one text node, without a segment list.
+        const linked = segments.some((segment) => segment.href !== null);
         return {
             key: `turn-${turn.position}`,
+            position: turn.position,
             isEvent,
             itemClass: isEvent ? 'turn turn_event' : authorClass(turn),
             label: isEvent ? eventLabel(turn) : authorLabel(turn),
             timeIso: validTime ? validTime.toISOString() : '',
             timeLabel: validTime ? this.timeFormat.format(validTime) : '',
             timeTitle: validTime ? this.fullTimeFormat.format(validTime) : '',
-            segments: isEvent ? [] : segmentText(turn.text)
+            text: isEvent || linked ? null : (turn.text ?? ''),
+            segments: linked ? segments : null
         };
     }
+}
+
+/** The @api of c-opencx-transcript-slice, as this component calls it. */
+interface SliceElement {
+    turnTop(position: number): number | null;
 }

@@ -1,5 +1,6 @@
 /* eslint-disable no-script-url -- these tests prove javascript: URLs are never made live */
 import { createElement } from '@lwc/engine-dom';
+import OpencxTranscriptSlice from 'c/opencxTranscriptSlice';
 import OpencxTranscript, {
     segmentText,
     safeHttpsUrl,
@@ -20,11 +21,31 @@ function createTranscript(props) {
     return element;
 }
 
+/**
+ * Renders per slice instance. The slice template reads `entries` once per render; the counter
+ * wraps that accessor before any slice exists (LWC seals it once the component is defined).
+ */
+const sliceRenders = new Map();
+{
+    const descriptor = Object.getOwnPropertyDescriptor(OpencxTranscriptSlice.prototype, 'entries');
+    Object.defineProperty(OpencxTranscriptSlice.prototype, 'entries', {
+        ...descriptor,
+        get() {
+            sliceRenders.set(this, (sliceRenders.get(this) ?? 0) + 1);
+            return descriptor.get.call(this);
+        }
+    });
+}
+
 const flush = async () => {
     // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
     for (let tick = 0; tick < 3; tick++) await Promise.resolve();
 };
-const items = (element) => [...element.shadowRoot.querySelectorAll('li')];
+/** Every rendered turn, in order, across the slice components. */
+const items = (element) =>
+    [...element.shadowRoot.querySelectorAll('c-opencx-transcript-slice')].flatMap((slice) => [
+        ...slice.shadowRoot.querySelectorAll('li')
+    ]);
 
 afterEach(() => {
     while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
@@ -36,8 +57,9 @@ async function renderText(text) {
         turns: [{ position: 0, kind: 'message', author: 'visitor', text, createdAt: null }]
     });
     await flush();
-    const links = [...element.shadowRoot.querySelectorAll('a')];
-    return { element, links, text: element.shadowRoot.querySelector('.text').textContent };
+    const [item] = items(element);
+    const links = [...item.querySelectorAll('a')];
+    return { element, links, text: item.querySelector('.text').textContent };
 }
 
 describe('segmentText', () => {
@@ -72,7 +94,7 @@ describe('segmentText', () => {
         const rendered = await renderText(text);
         expect(rendered.links).toHaveLength(0);
         expect(rendered.text).toBe(text);
-        expect(rendered.element.shadowRoot.querySelector('img, script')).toBeNull();
+        expect(items(rendered.element)[0].querySelector('img, script')).toBeNull();
         await expect(rendered.element).toBeAccessible();
     });
 
@@ -258,6 +280,84 @@ describe('c-opencx-transcript', () => {
             expect(items(element)).toHaveLength(long.length);
             jest.useRealTimers();
             await expect(element).toBeAccessible();
+        });
+
+        it('renders each slice once, however many follow it (linear, not quadratic)', async () => {
+            const turns = toConversation({
+                stamp: { OpenCX_Session_Id__c: fixtures.sessionVerified.id },
+                session: fixtures.sessionVerified,
+                historyPages: generateHistoryPages({ turns: FIRST_SLICE + 5 * SLICE + 7 })
+            }).turns;
+            sliceRenders.clear();
+            try {
+                const element = createTranscript({ turns });
+                await flush();
+                jest.runAllTimers();
+                await flush();
+                expect(items(element)).toHaveLength(turns.length);
+                const slices = element.shadowRoot.querySelectorAll('c-opencx-transcript-slice');
+                expect(slices).toHaveLength(7);
+                expect([...sliceRenders.values()]).toEqual([1, 1, 1, 1, 1, 1, 1]);
+            } finally {
+                sliceRenders.clear();
+            }
+        });
+
+        it('keeps the DOM per turn small: 6 elements a plain message, under 6.4 on average', async () => {
+            const element = createTranscript({ turns: long });
+            await flush();
+            jest.runAllTimers();
+            await flush();
+            const rendered = items(element);
+            const elements = rendered.reduce(
+                (count, li) => count + 1 + li.querySelectorAll('*').length,
+                0
+            );
+            const plain = rendered.find((li) => li.className === 'turn turn_visitor');
+            expect(1 + plain.querySelectorAll('*').length).toBe(6);
+            expect(elements / rendered.length).toBeLessThan(6.4);
+            // Every turn's text is in the DOM (what Ctrl-F and screen readers read).
+            expect(rendered.map((li) => li.querySelector('.text')?.textContent ?? null)).toEqual(
+                long.map((turn) => (turn.kind === 'event' ? null : turn.text))
+            );
+        });
+
+        it('scrolls to a turn in a later slice once that slice is in', async () => {
+            const element = createTranscript({ turns: long, height: 300 });
+            await flush();
+            const region = element.shadowRoot.querySelector('.transcript');
+            Object.defineProperty(region, 'scrollHeight', { value: 12000 });
+            Object.defineProperty(region, 'clientHeight', { value: 300 });
+            region.getBoundingClientRect = () => ({ top: 100 });
+            const target = long[FIRST_SLICE + SLICE + 2];
+            let scrolled;
+            element.scrollToTurn(target.position).then((found) => (scrolled = found));
+            await flush();
+            expect(scrolled).toBeUndefined();
+            region.scrollTop = 500;
+            jest.runAllTimers();
+            await flush();
+            expect(scrolled).toBe(true);
+            // jsdom has no layout: every turn reports top 0, the region 100, so it scrolls by -100.
+            expect(region.scrollTop).toBe(400);
+            region.scrollTop = 500;
+            await element.scrollToTurn(long[3].position);
+            expect(region.scrollTop).toBe(400);
+            expect(await element.scrollToTurn(999999)).toBe(false);
+            expect(element.handoffPosition).toBe(
+                long.find((turn) => turn.eventType === 'handoff').position
+            );
+            element.scrollToStart();
+            expect(region.scrollTop).toBe(0);
+            expect(await element.scrollToEnd()).toBe(true);
+        });
+
+        it('settles a pending scroll as not found when a new transcript replaces the old', async () => {
+            const element = createTranscript({ turns: long });
+            await flush();
+            const pending = element.scrollToTurn(long[long.length - 1].position);
+            element.turns = samples.anonymous.turns;
+            await expect(pending).resolves.toBe(false);
         });
     });
 });
