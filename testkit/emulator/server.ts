@@ -30,7 +30,10 @@
  * - Faults: `emulator.injectFault({ on: { write: 3 }, effect: { status: 500 } })`; triggers
  *   { write: k } (k-th write, 1-based), { call: n }, { path: /regex/, method? }; effects
  *   { status, body? }, { drop: 'before' | 'after' } (socket destroyed before or after the handler
- *   ran), { delayMs }, { expireSession: true } (401 from then on, like an expired `sf` login).
+ *   ran), { delayMs }, { expireSession: true } (401 from then on, like an expired `sf` login),
+ *   { hang: true } (never answers, not even headers: a hung server), { status, body, headers } with a
+ *   string body for HTML error pages or malformed JSON.
+ * - A request URI longer than 16,384 bytes gets HTTP 431, as Salesforce documents for REST.
  * - Call log: `emulator.calls` (method, path, isWrite, status); `writeCount()`, `callCount()`,
  *   `resetLog()`. A composite request is one call (as Salesforce counts it); its subrequests are
  *   dispatched internally through the same routes with `emulator.dispatch()`.
@@ -51,6 +54,8 @@ export interface EmulatorRequest {
     params: Record<string, string>;
     headers: IncomingHttpHeaders;
     rawBody: string;
+    /** Bytes of the request line's URI (path and query, as sent). */
+    uriLength: number;
     /** Parsed JSON when the body is JSON, otherwise the raw text (undefined when empty). */
     body: unknown;
 }
@@ -90,7 +95,8 @@ export type FaultTrigger =
     { write: number } | { call: number } | { path: RegExp; method?: string; writesOnly?: boolean };
 
 export type FaultEffect =
-    | { status: number; body?: unknown }
+    | { status: number; body?: unknown; headers?: Record<string, string> }
+    | { hang: true }
     | { drop: 'before' | 'after' }
     | { delayMs: number }
     | { expireSession: true };
@@ -125,6 +131,9 @@ function compilePattern(pattern: string | RegExp): { regex: RegExp; names: strin
     return { regex: new RegExp(`^${source}/?$`), names };
 }
 
+/** Salesforce's documented limit for a REST request URI. */
+export const MAX_URI_BYTES = 16_384;
+
 export function restError(status: number, errorCode: string, message: string): EmulatorReply {
     return { status, body: [{ message, errorCode }] };
 }
@@ -137,6 +146,7 @@ export class Emulator {
     private readonly sockets = new Set<Socket>();
     private server: Server | undefined;
     private writes = 0;
+    private readonly hung = new Set<ServerResponse>();
 
     constructor(state = new OrgState()) {
         this.state = state;
@@ -192,7 +202,7 @@ export class Emulator {
     }
 
     async start(): Promise<string> {
-        this.server = createServer((request, response) => {
+        this.server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
             const chunks: Buffer[] = [];
             request.on('data', (chunk: Buffer) => chunks.push(chunk));
             request.on('end', () => {
@@ -205,6 +215,7 @@ export class Emulator {
                         params: {},
                         headers: request.headers,
                         rawBody: Buffer.concat(chunks).toString('utf8'),
+                        uriLength: Buffer.byteLength(request.url ?? '/'),
                         body: undefined
                     },
                     response
@@ -222,6 +233,7 @@ export class Emulator {
     }
 
     async stop(): Promise<void> {
+        this.hung.clear();
         for (const socket of this.sockets) socket.destroy();
         await new Promise<void>((resolve) =>
             this.server ? this.server.close(() => resolve()) : resolve()
@@ -332,12 +344,29 @@ export class Emulator {
                 setTimeout(resolve, (fault.effect as { delayMs: number }).delayMs)
             );
         }
+        if (fault && 'hang' in fault.effect) {
+            // Keep the socket open and answer nothing until the client gives up or the emulator stops.
+            this.hung.add(response);
+            return;
+        }
         if (fault && 'drop' in fault.effect && fault.effect.drop === 'before') return drop();
+        if (req.uriLength > MAX_URI_BYTES) {
+            return send({
+                status: 431,
+                body: [
+                    {
+                        errorCode: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+                        message: `The request URI is ${req.uriLength} bytes; the limit is ${MAX_URI_BYTES}.`
+                    }
+                ]
+            });
+        }
         if (fault && 'expireSession' in fault.effect) this.expireSession();
         if (fault && 'status' in fault.effect) {
-            const { status, body } = fault.effect;
+            const { status, body, headers } = fault.effect;
             return send({
                 status,
+                headers,
                 body: body ?? [
                     {
                         message: 'An unexpected error occurred (injected).',

@@ -44,6 +44,11 @@ export class RecordStore {
     private readonly typeByPrefix = new Map<string, string>();
     private counter = 0;
     private lastStamp = 0;
+    /**
+     * Inserts or updates refused with DUPLICATE_VALUE. The store still refuses them as an org does;
+     * tests read this to prove a script never attempted one (its own idempotence, not the org's).
+     */
+    readonly duplicateAttempts: { type: string; fields: string[] }[] = [];
     private readonly uniqueIndexes = new Map<string, Map<string, string>>();
 
     define(type: string, schema: SObjectSchema): void {
@@ -227,6 +232,7 @@ export class RecordStore {
         for (const keyFields of schema.unique ?? []) {
             const clash = this.uniqueIndex(type, keyFields).get(this.uniqueKey(keyFields, record));
             if (clash && clash !== record.Id && this.get(type, clash)) {
+                this.duplicateAttempts.push({ type, fields: keyFields });
                 throw new RecordError(
                     'DUPLICATE_VALUE',
                     `duplicate value found: ${keyFields.join(', ')} duplicates value on record with id: ${clash}`,
@@ -289,6 +295,11 @@ export class OrgState {
     readonly publishedDeployments = new Map<string, number>();
     /** State owned by other route modules, by module name. */
     readonly extensions = new Map<string, unknown>();
+
+    /** Every write either store refused with DUPLICATE_VALUE (see RecordStore.duplicateAttempts). */
+    duplicateAttempts(): { type: string; fields: string[] }[] {
+        return [...this.data.duplicateAttempts, ...this.tooling.duplicateAttempts];
+    }
 
     /** The extension state of a module, created on first use. */
     extension<T>(name: string, create: () => T): T {

@@ -289,6 +289,7 @@ function registerComposite(emulator: Emulator): void {
                     params: {},
                     headers: { 'content-type': 'application/json' },
                     rawBody: sub.body === undefined ? '' : JSON.stringify(sub.body),
+                    uriLength: Buffer.byteLength(sub.url),
                     body: undefined
                 });
                 compositeResponse.push({
