@@ -5,6 +5,12 @@
 import { XMLParser } from 'fast-xml-parser';
 import { escapeXml, soapFault, type EmulatorModule, type EmulatorReply } from '../server.ts';
 import type { MetadataComponent, OrgState } from '../state.ts';
+import {
+    checkDeployStatus,
+    checkRetrieveStatus,
+    startDeploy,
+    startRetrieve
+} from './metadata-deploy.ts';
 
 const parser = new XMLParser({
     ignoreAttributes: false,
@@ -140,7 +146,7 @@ export const metadataRoutes: EmulatorModule = (emulator) => {
     emulator.route(
         'POST',
         '/services/Soap/m/:apiVersion',
-        (req) => {
+        async (req) => {
             const call = bodyOperation(req.rawBody);
             if (!call) return fault('no SOAP operation in the request body');
             const [operation, args] = call;
@@ -185,8 +191,44 @@ export const metadataRoutes: EmulatorModule = (emulator) => {
                 });
                 return envelope(operation, results.join(''));
             }
+            const fileBased = await fileBasedCall(state, operation, args);
+            if (fileBased) return fileBased;
             return fault(`operation ${operation} is not implemented by the emulator`);
         },
-        { isWrite: (req) => !/<readMetadata>|<listMetadata>|<describeMetadata>/.test(req.rawBody) }
+        {
+            // Only deploy changes the org; status checks and retrieves read.
+            isWrite: (req) =>
+                !/<(readMetadata|listMetadata|describeMetadata|checkDeployStatus|retrieve|checkRetrieveStatus)>/.test(
+                    req.rawBody
+                )
+        }
     );
 };
+
+/** deploy / checkDeployStatus / retrieve / checkRetrieveStatus (metadata-deploy.ts), else undefined. */
+async function fileBasedCall(
+    state: OrgState,
+    operation: string,
+    args: Record<string, unknown>
+): Promise<EmulatorReply | undefined> {
+    const answer = (result: Record<string, unknown> | string) =>
+        typeof result === 'string'
+            ? fault(result)
+            : envelope(operation, toXml('result', dropUndefined(result)));
+    switch (operation) {
+        case 'deploy':
+            return answer(await startDeploy(state, args));
+        case 'checkDeployStatus':
+            return answer(checkDeployStatus(state, String(args.asyncProcessId ?? '')));
+        case 'retrieve':
+            return answer(startRetrieve(state, args));
+        case 'checkRetrieveStatus':
+            return answer(await checkRetrieveStatus(state, String(args.asyncProcessId ?? '')));
+        default:
+            return undefined;
+    }
+}
+
+function dropUndefined(value: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}

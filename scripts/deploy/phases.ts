@@ -1,0 +1,126 @@
+// The deploy order, by metadata type. A component's phase follows from its type, so a new file of a
+// known type lands in the right phase by itself; a file of a type no phase lists stops the plan
+// (and the test that plans force-app) until someone decides where that type belongs.
+//   1 references  everything the channel and the routing flow point at, and the flow itself
+//   2 channel     the messaging channel, then the Embedded Service deployment that names it
+//   3 console     permission sets, the record page, Apex, LWCs and the named/external credential
+//                 (permission sets grant access to classes, fields and the credential, so they
+//                 travel with them)
+import type { ComponentSet, MetadataComponent } from '@salesforce/source-deploy-retrieve';
+import { VERIFIED_ONLY_TYPES, type VisitorVerification } from '../lib/visitor-verification.ts';
+
+export type PhaseId = 'references' | 'channel' | 'console';
+
+export interface PhaseDefinition {
+    id: PhaseId;
+    title: string;
+    types: readonly string[];
+}
+
+export const PHASES: readonly PhaseDefinition[] = [
+    {
+        id: 'references',
+        title: 'fields, custom metadata, queues, routing and presence, key set, routing flow',
+        types: [
+            'CustomObject',
+            'CustomField',
+            'CustomMetadata',
+            'QueueRoutingConfig',
+            'Queue',
+            'ServicePresenceStatus',
+            'PresenceUserConfig',
+            'PublicKeyCertificateSet',
+            'Flow'
+        ]
+    },
+    {
+        id: 'channel',
+        title: 'messaging channel and Embedded Service deployment',
+        types: ['MessagingChannel', 'EmbeddedServiceConfig']
+    },
+    {
+        id: 'console',
+        title: 'permission sets, record page, Apex, components, credentials',
+        types: [
+            'ExternalCredential',
+            'NamedCredential',
+            'ApexClass',
+            'LightningComponentBundle',
+            'FlexiPage',
+            'PermissionSet'
+        ]
+    }
+];
+
+export interface PlannedComponent {
+    type: string;
+    fullName: string;
+}
+
+export interface PlannedPhase {
+    id: PhaseId;
+    title: string;
+    components: PlannedComponent[];
+}
+
+export class UnplacedTypeError extends Error {
+    constructor(readonly types: string[]) {
+        super(
+            `no deploy phase lists the metadata type${types.length > 1 ? 's' : ''} ${types.join(', ')}: add ${types.length > 1 ? 'them' : 'it'} to PHASES in scripts/deploy/phases.ts`
+        );
+    }
+}
+
+/** The phase a metadata type belongs to, or undefined when none lists it. */
+export function phaseOfType(type: string): PhaseDefinition | undefined {
+    return PHASES.find((phase) => phase.types.includes(type));
+}
+
+/** Whether a mode deploys components of this type (open mode has no key set). */
+export function isDeployedInMode(type: string, mode: VisitorVerification): boolean {
+    return mode === 'verified' || !VERIFIED_ONLY_TYPES.includes(type);
+}
+
+/**
+ * Splits the project's components into the phases, in order, leaving out the types the mode does
+ * not deploy. Throws UnplacedTypeError naming every type no phase lists.
+ */
+export function planPhases(
+    components: Iterable<MetadataComponent>,
+    mode: VisitorVerification
+): PlannedPhase[] {
+    const byPhase = new Map<PhaseId, PlannedComponent[]>(PHASES.map((phase) => [phase.id, []]));
+    const unplaced = new Set<string>();
+    for (const component of components) {
+        const type = component.type.name;
+        const phase = phaseOfType(type);
+        if (!phase) {
+            unplaced.add(type);
+            continue;
+        }
+        if (!isDeployedInMode(type, mode)) continue;
+        byPhase.get(phase.id)!.push({ type, fullName: component.fullName });
+    }
+    if (unplaced.size > 0) throw new UnplacedTypeError([...unplaced].sort());
+    return PHASES.map((phase) => ({
+        id: phase.id,
+        title: phase.title,
+        components: byPhase
+            .get(phase.id)!
+            .sort((a, b) => a.type.localeCompare(b.type) || a.fullName.localeCompare(b.fullName))
+    }));
+}
+
+/** The components of one phase, as a ComponentSet filtered from the whole project's set. */
+export function phaseComponentSet(
+    project: ComponentSet,
+    phase: PlannedPhase,
+    createSet: (components: MetadataComponent[]) => ComponentSet
+): ComponentSet {
+    const wanted = new Set(phase.components.map((item) => `${item.type}:${item.fullName}`));
+    const chosen = project
+        .getSourceComponents()
+        .toArray()
+        .filter((component) => wanted.has(`${component.type.name}:${component.fullName}`));
+    return createSet(chosen);
+}

@@ -1,0 +1,503 @@
+// What the emulated org checks and saves for each component of a deploy (see metadata-deploy.ts).
+// A reference resolves against the org (earlier deploys, seeded records) and the same request.
+import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { XMLParser } from 'fast-xml-parser';
+import type { OrgState, SObjectRecord } from '../state.ts';
+import type { DeployBehaviour } from './metadata-deploy.ts';
+import { deployState } from './metadata-deploy.ts';
+
+export interface DeployComponent {
+    type: string;
+    fullName: string;
+    /** Every file of the request by its path in the zip (shared by all components). */
+    files: Map<string, string>;
+}
+
+export interface ComponentMessage {
+    changed: boolean;
+    componentType: string;
+    created: boolean;
+    createdDate: string;
+    deleted: boolean;
+    fileName: string;
+    fullName: string;
+    success: boolean;
+    problem?: string;
+    problemType?: string;
+}
+
+export interface Judgement {
+    failures: ComponentMessage[];
+    successes: ComponentMessage[];
+    /** What the org holds after commit: `Type:fullName` → metadata-format path and XML. */
+    files: Map<string, { path: string; xml: string }>;
+    commit: () => void;
+}
+
+const registry = new RegistryAccess();
+const parser = new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    trimValues: true,
+    isArray: (name) =>
+        [
+            'customParameters',
+            'messagingAuthorizations',
+            'variables',
+            'recordUpdates',
+            'recordLookups',
+            'recordCreates',
+            'inputAssignments',
+            'filters',
+            'queriedFields',
+            'fieldPermissions',
+            'classAccesses',
+            'fields',
+            'publicKeyCertificateSetKeys'
+        ].includes(name)
+});
+
+type Node = Record<string, unknown>;
+
+/** Metadata types the commit order puts first: what other components point at. */
+const COMMIT_ORDER = [
+    'CustomObject',
+    'CustomField',
+    'QueueRoutingConfig',
+    'Queue',
+    'PublicKeyCertificateSet',
+    'Flow',
+    'MessagingChannel',
+    'EmbeddedServiceConfig'
+];
+
+export function componentPath(type: string, fullName: string): string {
+    if (type === 'CustomField') return `objects/${fullName.split('.')[0]}.object`;
+    if (type === 'ApexClass') return `classes/${fullName}.cls`;
+    if (type === 'LightningComponentBundle') return `lwc/${fullName}/${fullName}.js-meta.xml`;
+    const described = registry.getTypeByName(type);
+    return `${described.directoryName}/${fullName}.${described.suffix ?? ''}`;
+}
+
+function rootOf(xml: string): Node {
+    const parsed = parser.parse(xml) as Node;
+    const root = Object.keys(parsed).find((key) => key !== '?xml');
+    return (root ? parsed[root] : {}) as Node;
+}
+
+function list<T>(value: T | T[] | undefined): T[] {
+    if (value === undefined || value === '') return [];
+    return Array.isArray(value) ? value : [value];
+}
+
+/** Looks up names in the org and in the request. */
+class References {
+    readonly staged = new Set<string>();
+    constructor(
+        private readonly state: OrgState,
+        components: DeployComponent[]
+    ) {
+        for (const item of components) this.staged.add(`${item.type}:${item.fullName}`);
+        for (const item of components.filter((entry) => entry.type === 'CustomObject')) {
+            const xml = item.files.get(componentPath('CustomObject', item.fullName));
+            for (const field of list(rootOf(xml ?? '').fields as Node[])) {
+                this.staged.add(`CustomField:${item.fullName}.${String(field.fullName)}`);
+            }
+        }
+    }
+
+    private inRecords(store: 'data' | 'tooling', type: string, name: string): boolean {
+        if (!this.state[store].schema(type)) return false;
+        return this.state[store]
+            .all(type)
+            .some((record: SObjectRecord) => record.DeveloperName === name);
+    }
+
+    has(type: string, name: string): boolean {
+        const key = `${type}:${name}`;
+        if (this.staged.has(key) || deployState(this.state).files.has(key)) return true;
+        if (type === 'Flow') return this.inRecords('tooling', 'FlowDefinition', name);
+        if (type === 'Queue') return this.inRecords('data', 'Group', name);
+        if (type === 'QueueRoutingConfig')
+            return this.inRecords('data', 'QueueRoutingConfig', name);
+        if (type === 'MessagingChannel') return this.inRecords('data', 'MessagingChannel', name);
+        if (type === 'PublicKeyCertificateSet') return this.state.metadataOfType(type).has(name);
+        if (type === 'CustomField') return !/__c$/.test(name);
+        return false;
+    }
+}
+
+function flowProblems(root: Node, refs: References): string[] {
+    const problems: string[] = [];
+    for (const kind of ['recordUpdates', 'recordLookups', 'recordCreates']) {
+        for (const element of list(root[kind] as Node[])) {
+            const object = String(element.object ?? '');
+            if (/__(c|mdt)$/.test(object) && !refs.has('CustomObject', object)) {
+                problems.push(`${String(element.name)}: the object ${object} does not exist`);
+                continue;
+            }
+            const fields = [
+                ...list(element.inputAssignments as Node[]).map((item) => item.field),
+                ...list(element.filters as Node[]).map((item) => item.field),
+                ...list(element.queriedFields as unknown[])
+            ].map(String);
+            for (const field of fields.filter((name) => name.endsWith('__c'))) {
+                if (!refs.has('CustomField', `${object}.${field}`)) {
+                    problems.push(
+                        `${String(element.name)}: The field "${field}" for the object "${object}" doesn't exist.`
+                    );
+                }
+            }
+        }
+    }
+    return problems;
+}
+
+function channelProblems(root: Node, refs: References, components: DeployComponent[]): string[] {
+    const problems: string[] = [];
+    const flow = String(root.sessionHandlerFlow ?? '');
+    if (flow && !refs.has('Flow', flow)) {
+        problems.push(`sessionHandlerFlow: no flow named ${flow} exists in the org`);
+    }
+    const queue = String(root.sessionHandlerQueue ?? '');
+    if (!queue || !refs.has('Queue', queue)) {
+        problems.push(`sessionHandlerQueue: no queue named ${queue || '(none)'} exists`);
+    }
+    const config = (list(root.embeddedConfig as Node[])[0] ?? {}) as Node;
+    const authMode = String(config.authMode ?? '');
+    if (
+        root.messagingChannelType === 'EmbeddedMessaging' &&
+        !['Auth', 'UnAuth'].includes(authMode)
+    ) {
+        problems.push(
+            `embeddedConfig.authMode: bad value for restricted picklist field: ${authMode}`
+        );
+    }
+    for (const authorization of list(config.messagingAuthorizations as Node[])) {
+        const setName = String(authorization.publicKeyCertificateSetName ?? '');
+        if (!refs.has('PublicKeyCertificateSet', setName)) {
+            problems.push(`messagingAuthorizations: no PublicKeyCertificateSet named ${setName}`);
+            continue;
+        }
+        const stagedSet = components.find(
+            (item) => item.type === 'PublicKeyCertificateSet' && item.fullName === setName
+        );
+        const stagedKeys = stagedSet
+            ? list(rootOf(item(stagedSet)).publicKeyCertificateSetKeys as unknown[])
+            : undefined;
+        if (String(authorization.enabled) === 'true' && stagedKeys && stagedKeys.length === 0) {
+            problems.push(
+                `messagingAuthorizations: the enabled authorization names ${setName}, deployed in this request without a key`
+            );
+        }
+    }
+    return problems;
+}
+
+function item(component: DeployComponent): string {
+    return component.files.get(componentPath(component.type, component.fullName)) ?? '';
+}
+
+function permissionSetProblems(root: Node, refs: References): string[] {
+    const problems: string[] = [];
+    for (const access of list(root.classAccesses as Node[])) {
+        const name = String(access.apexClass);
+        if (!refs.has('ApexClass', name))
+            problems.push(`In field: apexClass - no ApexClass named ${name} found`);
+    }
+    for (const permission of list(root.fieldPermissions as Node[])) {
+        const name = String(permission.field);
+        if (!refs.has('CustomField', name))
+            problems.push(`In field: field - no CustomField named ${name} found`);
+    }
+    return problems;
+}
+
+/** The problem the org reports for a component ('' when it deploys). */
+function problemOf(
+    component: DeployComponent,
+    refs: References,
+    components: DeployComponent[],
+    behaviour: DeployBehaviour
+): string {
+    const injected = behaviour.failComponents.get(`${component.type}:${component.fullName}`);
+    if (injected) return injected;
+    const xml = item(component);
+    if (!xml && component.type !== 'CustomField')
+        return 'the file for this component is missing from the zip';
+    const root = component.type === 'CustomField' ? {} : rootOf(xml);
+    const problems: string[] = [];
+    if (component.type === 'Flow') problems.push(...flowProblems(root, refs));
+    if (component.type === 'MessagingChannel')
+        problems.push(...channelProblems(root, refs, components));
+    if (component.type === 'EmbeddedServiceConfig') {
+        // embeddedServiceMessagingChannel/messagingChannel names the channel.
+        const channel = /<messagingChannel>([^<]+)<\/messagingChannel>/.exec(xml)?.[1] ?? '';
+        if (!refs.has('MessagingChannel', channel)) {
+            problems.push(`messagingChannel: no messaging channel named ${channel || '(none)'}`);
+        }
+    }
+    if (
+        component.type === 'Queue' &&
+        root.queueRoutingConfig &&
+        !refs.has('QueueRoutingConfig', String(root.queueRoutingConfig))
+    ) {
+        problems.push(
+            `queueRoutingConfig: no QueueRoutingConfig named ${String(root.queueRoutingConfig)}`
+        );
+    }
+    if (component.type === 'PermissionSet') problems.push(...permissionSetProblems(root, refs));
+    if (component.type === 'FlexiPage') {
+        for (const name of xml.match(/<componentName>([A-Za-z]\w*)<\/componentName>/g) ?? []) {
+            const bundle = name.replace(/<\/?componentName>/g, '');
+            if (!refs.has('LightningComponentBundle', bundle))
+                problems.push(`Component [c:${bundle}] not found`);
+        }
+    }
+    return problems.join('; ');
+}
+
+export function judgeComponents(
+    state: OrgState,
+    components: DeployComponent[],
+    behaviour: DeployBehaviour
+): Judgement {
+    const refs = new References(state, components);
+    const now = state.now();
+    const failures: ComponentMessage[] = [];
+    const successes: ComponentMessage[] = [];
+    const ordered = [...components].sort((a, b) => rank(a.type) - rank(b.type));
+    for (const component of ordered) {
+        const problem = problemOf(component, refs, components, behaviour);
+        const key = `${component.type}:${component.fullName}`;
+        const exists = deployState(state).files.has(key);
+        const message: ComponentMessage = {
+            changed: !problem,
+            componentType: component.type,
+            created: !problem && !exists,
+            createdDate: now,
+            deleted: false,
+            fileName: componentPath(component.type, component.fullName),
+            fullName: component.fullName,
+            success: !problem
+        };
+        if (problem) failures.push({ ...message, problem, problemType: 'Error' });
+        else successes.push(message);
+    }
+    const files = new Map<string, { path: string; xml: string }>();
+    return {
+        failures,
+        successes,
+        files,
+        commit: () => {
+            for (const component of ordered) commitComponent(state, component, behaviour, files);
+        }
+    };
+}
+
+function rank(type: string): number {
+    const position = COMMIT_ORDER.indexOf(type);
+    return position < 0 ? COMMIT_ORDER.length : position;
+}
+
+function ensureType(
+    state: OrgState,
+    store: 'data' | 'tooling',
+    type: string,
+    keyPrefix: string
+): void {
+    if (!state[store].schema(type)) state[store].define(type, { keyPrefix });
+}
+
+function findByName(state: OrgState, store: 'data' | 'tooling', type: string, name: string) {
+    return state[store].all(type).find((record) => record.DeveloperName === name);
+}
+
+/** Saves a flow as a new version; it is active only when flows deploy as active. */
+function commitFlow(state: OrgState, component: DeployComponent, behaviour: DeployBehaviour): void {
+    ensureType(state, 'tooling', 'FlowDefinition', '300');
+    ensureType(state, 'tooling', 'Flow', '301');
+    const root = rootOf(item(component));
+    const definition =
+        findByName(state, 'tooling', 'FlowDefinition', component.fullName) ??
+        state.tooling.insert('FlowDefinition', {
+            DeveloperName: component.fullName,
+            MasterLabel: String(root.label ?? component.fullName),
+            ActiveVersionId: null,
+            LatestVersionId: null
+        });
+    const versions = state.tooling
+        .all('Flow')
+        .filter((flow) => flow.DefinitionId === definition.Id);
+    const active = behaviour.flowsDeployActive && root.status === 'Active';
+    const version = state.tooling.insert('Flow', {
+        DefinitionId: definition.Id,
+        VersionNumber: versions.length + 1,
+        Status: active ? 'Active' : 'Draft',
+        MasterLabel: String(root.label ?? component.fullName),
+        ProcessType: String(root.processType ?? '')
+    });
+    if (active) {
+        for (const flow of versions.filter((entry) => entry.Status === 'Active')) {
+            state.tooling.update('Flow', flow.Id, { Status: 'Obsolete' });
+        }
+    }
+    state.tooling.update('FlowDefinition', definition.Id, {
+        LatestVersionId: version.Id,
+        ...(active ? { ActiveVersionId: version.Id } : {})
+    });
+}
+
+/** The input variables of a flow's saved XML, when its definition has an active version. */
+function activeFlowInputs(state: OrgState, flowName: string): Set<string> | undefined {
+    if (!state.tooling.schema('FlowDefinition')) return undefined;
+    const definition = findByName(state, 'tooling', 'FlowDefinition', flowName);
+    if (!definition?.ActiveVersionId) return undefined;
+    const xml = deployState(state).files.get(`Flow:${flowName}`)?.xml ?? '';
+    const inputs = list(rootOf(xml).variables as Node[])
+        .filter((variable) => String(variable.isInput) === 'true')
+        .map((variable) => String(variable.name));
+    return new Set(inputs);
+}
+
+/**
+ * The channel as the org saves it: a mapping binds only to an input variable of the flow's active
+ * version; otherwise the org keeps the mapping element but empty (what retrieve returns then).
+ */
+function savedChannelXml(state: OrgState, xml: string): string {
+    const flow = /<sessionHandlerFlow>([^<]+)<\/sessionHandlerFlow>/.exec(xml)?.[1] ?? '';
+    const inputs = activeFlowInputs(state, flow);
+    return xml.replace(
+        /<actionParameterMappings>\s*<actionParameterName>([^<]*)<\/actionParameterName>\s*<\/actionParameterMappings>/g,
+        (whole, name: string) => (inputs?.has(name) ? whole : '<actionParameterMappings/>')
+    );
+}
+
+function commitRecords(state: OrgState, component: DeployComponent, xml: string): void {
+    const root = rootOf(xml);
+    if (component.type === 'QueueRoutingConfig') {
+        ensureType(state, 'data', 'QueueRoutingConfig', '0K9');
+        if (!findByName(state, 'data', 'QueueRoutingConfig', component.fullName)) {
+            state.data.insert('QueueRoutingConfig', {
+                DeveloperName: component.fullName,
+                MasterLabel: String(root.label ?? component.fullName)
+            });
+        }
+    }
+    if (component.type === 'Queue') {
+        ensureType(state, 'data', 'Group', '00G');
+        if (!findByName(state, 'data', 'Group', component.fullName)) {
+            const config = findByName(
+                state,
+                'data',
+                'QueueRoutingConfig',
+                String(root.queueRoutingConfig ?? '')
+            );
+            state.data.insert('Group', {
+                Name: String(root.name ?? component.fullName),
+                DeveloperName: component.fullName,
+                Type: 'Queue',
+                QueueRoutingConfigId: config?.Id ?? null
+            });
+        }
+    }
+    if (component.type === 'MessagingChannel') {
+        ensureType(state, 'data', 'MessagingChannel', '0Mj');
+        const flow = findByName(
+            state,
+            'tooling',
+            'FlowDefinition',
+            String(root.sessionHandlerFlow ?? '')
+        );
+        const fields = {
+            SessionHandlerType: String(root.sessionHandlerType ?? ''),
+            SessionHandlerId: flow?.Id ?? null,
+            LastModifiedDate: state.now()
+        };
+        const existing = findByName(state, 'data', 'MessagingChannel', component.fullName);
+        if (existing) state.data.update('MessagingChannel', existing.Id, fields);
+        else
+            state.data.insert('MessagingChannel', {
+                DeveloperName: component.fullName,
+                MasterLabel: String(root.masterLabel ?? ''),
+                MessageType: String(root.messagingChannelType ?? ''),
+                IsActive: false,
+                ...fields
+            });
+    }
+    if (component.type === 'PublicKeyCertificateSet') {
+        const store = state.metadataOfType('PublicKeyCertificateSet');
+        const keys = store.get(component.fullName)?.publicKeyCertificateSetKeys ?? [];
+        store.set(component.fullName, {
+            fullName: component.fullName,
+            masterLabel: String(root.masterLabel ?? ''),
+            type: String(root.type ?? ''),
+            ...(root.jwtIssuer ? { jwtIssuer: String(root.jwtIssuer) } : {}),
+            publicKeyCertificateSetKeys: keys
+        });
+    }
+}
+
+function commitComponent(
+    state: OrgState,
+    component: DeployComponent,
+    behaviour: DeployBehaviour,
+    files: Map<string, { path: string; xml: string }>
+): void {
+    const path = componentPath(component.type, component.fullName);
+    let xml = item(component);
+    if (component.type === 'Flow') commitFlow(state, component, behaviour);
+    if (component.type === 'MessagingChannel') xml = savedChannelXml(state, xml);
+    commitRecords(state, component, xml);
+    const key = `${component.type}:${component.fullName}`;
+    files.set(key, { path, xml });
+    // Later components of the same request resolve against what is already saved (flow XML).
+    deployState(state).files.set(key, { path, xml });
+}
+
+export interface TestRun {
+    total: number;
+    failures: { name: string; methodName: string; message: string }[];
+    runTestResult: Record<string, unknown>;
+}
+
+/** Runs the request's Apex tests: every @IsTest method of every test class in it. */
+export function collectTests(components: DeployComponent[], behaviour: DeployBehaviour): TestRun {
+    const methods: { name: string; methodName: string }[] = [];
+    for (const component of components.filter((entry) => entry.type === 'ApexClass')) {
+        const body = item(component);
+        if (!/@IsTest/i.test(body.slice(0, body.search(/\bclass\b/i) + 1))) continue;
+        const pattern =
+            /@IsTest(?:\([^)]*\))?\s+(?:(?:private|public|global)\s+)?static\s+void\s+(\w+)/gi;
+        for (const match of body.matchAll(pattern))
+            methods.push({ name: component.fullName, methodName: match[1] });
+    }
+    const failures = methods
+        .filter((method) => behaviour.failTests.has(`${method.name}.${method.methodName}`))
+        .map((method) => ({
+            ...method,
+            message: behaviour.failTests.get(`${method.name}.${method.methodName}`)!
+        }));
+    const successes = methods.filter(
+        (method) => !behaviour.failTests.has(`${method.name}.${method.methodName}`)
+    );
+    return {
+        total: methods.length,
+        failures,
+        runTestResult: {
+            numFailures: failures.length,
+            numTestsRun: methods.length,
+            totalTime: methods.length * 40,
+            successes: successes.map((method) => ({ ...method, id: '01p000000000001', time: 40 })),
+            failures: failures.map((failure) => ({
+                ...failure,
+                id: '01p000000000001',
+                type: 'Class',
+                stackTrace: `Class.${failure.name}.${failure.methodName}: line 1, column 1`,
+                time: 40
+            })),
+            codeCoverage: [],
+            codeCoverageWarnings: []
+        }
+    };
+}
