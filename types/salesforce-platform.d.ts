@@ -6,6 +6,12 @@ declare module '@salesforce/apex' {
     export function refreshApex(wiredValue: unknown): Promise<void>;
 }
 
+declare module '@salesforce/label/*' {
+    /** A Custom Label's text in the running user's language (labels/CustomLabels.labels-meta.xml). */
+    const label: string;
+    export default label;
+}
+
 declare module '@salesforce/i18n/locale' {
     /** The running user's locale, e.g. en-US (a BCP 47 tag). */
     const locale: string;

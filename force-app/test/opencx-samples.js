@@ -210,6 +210,64 @@ const xssStamp = {
     OpenCX_Priority__c: null
 };
 
+/**
+ * A session whose every value is as awkward for a narrow column as OpenCX may send it: a
+ * 62-character email, a long consumer type, a long unbroken word in the summary, a contact name
+ * with a right-to-left override (U+202E) that must not reverse the email after it, an angry
+ * visitor, and a transcript with a long sender type and a long unbroken message.
+ */
+const LONG_EMAIL = 'maximilian.alexander.featherstonehaugh-smythe@very-long.example.org';
+const RTL_OVERRIDE = '\u202E';
+const sessionLongValues = {
+    ...fixtures.sessionVerified,
+    id: '7d2e0c4b-91f3-4a57-b8e6-0f1d2c3b4a59',
+    contact: {
+        ...fixtures.sessionVerified.contact,
+        name: `Dana ${RTL_OVERRIDE}Quinn`,
+        email: LONG_EMAIL
+    },
+    handoff: {
+        summary:
+            'The visitor pasted her order reference ORDER-2026-11-25-XJ7K-PLATINUM-SUBSCRIPTION-RENEWAL-DOUBLE-CHARGE-REFUND-REQUEST and is furious about a second charge.',
+        sentiment: 'angry'
+    }
+};
+const historyLongValues = {
+    items: [
+        ...fixtures.historyVerifiedPage1.items,
+        {
+            created_at: '2026-11-25T17:01:30.000Z',
+            event: {
+                type: 'message',
+                sender: { type: 'partner_escalation_service_account_for_enterprise_tier' },
+                content: {
+                    type: 'text',
+                    text: 'Reference: https://billing.example.com/invoices/INV-2026-11-25-0000000000000000000000000000001?view=full&lang=en'
+                }
+            }
+        },
+        {
+            created_at: '2026-11-25T17:01:40.000Z',
+            event: {
+                type: 'message',
+                sender: { type: 'contact' },
+                content: {
+                    type: 'text',
+                    text: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!!!'
+                }
+            }
+        }
+    ],
+    next: null
+};
+const longValuesStamp = {
+    OpenCX_Session_Id__c: sessionLongValues.id,
+    Chat_Consumer_Type__c: 'PremiumEnterpriseCustomerWithPlatinumSupportContract',
+    OpenCX_Channel__c: 'web',
+    OpenCX_Language__c: 'en',
+    OpenCX_Priority__c: 'urgent-escalation-requested-by-customer-success-manager'
+};
+
 /** Ready-made getConversation answers, one per panel state the preview shows. */
 const samples = {
     verified: toConversation({
@@ -235,6 +293,11 @@ const samples = {
     noSession: toConversation({
         stamp: { OpenCX_Session_Id__c: null, Chat_Consumer_Type__c: null }
     }),
+    longValues: toConversation({
+        stamp: longValuesStamp,
+        session: sessionLongValues,
+        historyPages: [historyLongValues, fixtures.historyVerifiedPage2]
+    }),
     notConfigured: notConfigured(
         fromStamp(verifiedStamp),
         'OpenCX is not configured: Custom Metadata Type OpenCX Setting, record "Default" is missing. Ask your Salesforce admin to create it with the Session URL Template.'
@@ -258,6 +321,7 @@ const ERROR_MESSAGES = {
 
 module.exports = {
     fixtures,
+    LONG_EMAIL,
     SESSION_URL_TEMPLATE,
     sessionUrl,
     fromStamp,

@@ -6,32 +6,42 @@ import getConversation from '@salesforce/apex/OpenCxSessionController.getConvers
 import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
 import SESSION_ID_FIELD from '@salesforce/schema/MessagingSession.OpenCX_Session_Id__c';
 import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consumer_Type__c';
-import { safeHttpsUrl } from 'c/opencxTranscript';
+import { orderTurns, safeHttpsUrl } from 'c/opencxTranscript';
+import { LABELS, formatLabel, labelParts } from './labels';
+import { readConversation } from './answer';
 /**
  * What the routing flow stamped on the MessagingSession. Read from the record itself so that the
  * trace key and the consumer badge show while Apex loads and when OpenCX fails. Optional fields:
  * a rep without access to them still gets the rest of the panel.
  */
 const STAMPED_FIELDS = [SESSION_ID_FIELD, CONSUMER_TYPE_FIELD];
-const CHANNEL_LABELS = {
-    web: 'Web chat',
-    web_voice: 'Web voice',
-    phone_voice: 'Phone',
-    email: 'Email',
-    sms: 'SMS',
-    whatsapp: 'WhatsApp',
-    api: 'API'
-};
-const STATUS_LABELS = {
-    open: 'Open',
-    closed_resolved: 'Closed, resolved',
-    closed_unresolved: 'Closed, unresolved'
-};
-const SENTIMENT_LABELS = {
-    angry: 'Angry',
-    neutral: 'Neutral',
-    happy: 'Happy'
-};
+// Maps, not plain objects: a value such as `constructor` or `__proto__` is shown as itself.
+const CHANNEL_LABELS = new Map([
+    ['web', LABELS.channelWeb],
+    ['web_voice', LABELS.channelWebVoice],
+    ['phone_voice', LABELS.channelPhone],
+    ['email', LABELS.channelEmail],
+    ['sms', LABELS.channelSms],
+    ['whatsapp', LABELS.channelWhatsApp],
+    ['api', LABELS.channelApi]
+]);
+const STATUS_LABELS = new Map([
+    ['open', LABELS.statusOpen],
+    ['closed_resolved', LABELS.statusClosedResolved],
+    ['closed_unresolved', LABELS.statusClosedUnresolved]
+]);
+/** Sentiment: its label and a tone that carries the meaning in colour too (never colour alone). */
+const SENTIMENTS = new Map([
+    ['angry', { label: LABELS.sentimentAngry, tone: 'angry' }],
+    ['neutral', { label: LABELS.sentimentNeutral, tone: 'neutral' }],
+    ['happy', { label: LABELS.sentimentHappy, tone: 'happy' }]
+]);
+const BADGE = 'slds-badge badge';
+const TONE_CLASSES = new Map([
+    ['angry', `${BADGE} sentiment sentiment_angry slds-theme_error`],
+    ['happy', `${BADGE} sentiment sentiment_happy slds-theme_success`],
+    ['neutral', `${BADGE} sentiment sentiment_neutral`]
+]);
 /**
  * The Chat_Consumer_Type routing attribute as a badge. OpenCX does not document exact values:
  * "unauthenticated"/"anonymous"-like values are checked before "authenticated"/"verified"-like ones.
@@ -41,11 +51,26 @@ export function consumerBadge(consumerType) {
     if (!value)
         return null;
     const lower = value.toLowerCase();
-    if (/unauth|unverif|anonym|guest/.test(lower))
-        return 'Anonymous visitor';
-    if (/auth|verif/.test(lower))
-        return 'Verified visitor';
-    return `Visitor: ${value}`;
+    const className = `${BADGE} consumer`;
+    if (/unauth|unverif|anonym|guest/.test(lower)) {
+        return { ...labelParts(LABELS.visitorAnonymous, ''), className, warning: false };
+    }
+    if (/auth|verif/.test(lower)) {
+        return { ...labelParts(LABELS.visitorVerified, ''), className, warning: false };
+    }
+    return { ...labelParts(LABELS.visitorOther, value), className, warning: false };
+}
+/** The sentiment badge: known sentiments by label and colour, anything else as sent. */
+export function sentimentBadge(sentiment) {
+    if (!sentiment)
+        return null;
+    const known = SENTIMENTS.get(sentiment);
+    const tone = known?.tone ?? 'neutral';
+    return {
+        ...labelParts(LABELS.sentiment, known?.label ?? sentiment),
+        className: TONE_CLASSES.get(tone) ?? `${BADGE} sentiment`,
+        warning: tone === 'angry'
+    };
 }
 /** A message a rep can act on, from a wire/Apex error (AuraHandledException → body.message). */
 export function errorMessage(error) {
@@ -57,18 +82,36 @@ export function errorMessage(error) {
         return messages.join(', ');
     if (error instanceof Error && error.message)
         return error.message;
-    return 'The OpenCX conversation could not be loaded.';
+    return LABELS.errorGeneric;
 }
 function languageName(code) {
     if (!code)
         return null;
     try {
         const name = new Intl.DisplayNames([LOCALE], { type: 'language' }).of(code);
-        return name && name !== code ? `${name} (${code})` : code;
+        return name && name !== code ? formatLabel(LABELS.languageValue, name, code) : code;
     }
     catch {
         return code;
     }
+}
+function formatCount(count) {
+    try {
+        return new Intl.NumberFormat(LOCALE).format(count);
+    }
+    catch {
+        return String(count);
+    }
+}
+/** Position of the last handoff event in time order, or null when the AI never handed off. */
+export function handoffPosition(turns) {
+    const ordered = orderTurns(turns);
+    for (let index = ordered.length - 1; index >= 0; index--) {
+        const turn = ordered[index];
+        if (turn.kind === 'event' && turn.eventType === 'handoff')
+            return turn.position;
+    }
+    return null;
 }
 export default class OpencxConversationPanel extends LightningElement {
     /** The MessagingSession the record page shows. */
@@ -80,39 +123,60 @@ export default class OpencxConversationPanel extends LightningElement {
     /** Design property: maximum transcript height in pixels (it scrolls beyond). */
     @api
     transcriptHeight = 480;
+    labels = LABELS;
     conversation;
     error;
+    /** Apex answered, but with something outside the contract (see answer.ts). */
+    unreadable = false;
     isRefreshing = false;
     copyStatus = '';
     wiredConversation;
+    /** The answer the transcript last landed on (it lands once per answer). */
+    landedOn;
+    /** The control that started a refresh; focus returns to it (or to Refresh) when it is lost. */
+    focusAfterRefresh = null;
     @wire(getRecord, { recordId: '$recordId', optionalFields: STAMPED_FIELDS })
     stampedRecord;
     @wire(getConversation, { messagingSessionId: '$recordId' })
     wiredGetConversation(result) {
         this.wiredConversation = result;
-        if (result.data) {
-            this.conversation = result.data;
-            this.error = undefined;
+        const { data, error } = result ?? {};
+        if (error) {
+            this.setAnswer(undefined, error, false);
         }
-        else if (result.error) {
-            this.conversation = undefined;
-            this.error = result.error;
+        else if (data !== undefined) {
+            // Apex answered: null, {} or a broken turn list is a state of its own, not "loading".
+            const conversation = readConversation(data);
+            this.setAnswer(conversation ?? undefined, undefined, !conversation);
         }
+        // Neither: the wire has not answered yet (its first value); keep what is shown.
+    }
+    setAnswer(conversation, error, bad) {
+        this.conversation = conversation;
+        this.error = error;
+        this.unreadable = bad;
+    }
+    renderedCallback() {
+        this.landTranscript();
+        this.restoreFocus();
     }
     get isLoading() {
-        return !this.conversation && !this.error;
+        return !this.conversation && !this.error && !this.unreadable;
     }
     get showSpinner() {
         return this.isLoading || this.isRefreshing;
     }
+    get progressText() {
+        return this.isRefreshing ? LABELS.refreshing : LABELS.loading;
+    }
     get ariaBusy() {
         return String(this.showSpinner);
     }
-    get hasError() {
-        return Boolean(this.error);
+    get hasProblem() {
+        return Boolean(this.error) || this.unreadable;
     }
-    get errorText() {
-        return errorMessage(this.error);
+    get problemText() {
+        return this.unreadable ? LABELS.unreadableAnswer : errorMessage(this.error);
     }
     get isNoSession() {
         return this.conversation?.state === 'NO_SESSION';
@@ -123,8 +187,9 @@ export default class OpencxConversationPanel extends LightningElement {
     get isReady() {
         return this.conversation?.state === 'READY';
     }
+    /** Apex names the missing setting ("OpenCX is not configured: …"); said once, not twice. */
     get setupMessage() {
-        return this.conversation?.setupMessage || 'An OpenCX setting is missing.';
+        return this.conversation?.setupMessage?.trim() || LABELS.notConfigured;
     }
     /** The stamped field's value, or null when the record has not come (or has no such value). */
     stampedValue(field) {
@@ -135,46 +200,50 @@ export default class OpencxConversationPanel extends LightningElement {
     /** Apex's answer once there is one; until then, and when OpenCX fails, the stamped id. */
     get sessionId() {
         if (this.conversation)
-            return this.conversation.sessionId || null;
+            return this.conversation.sessionId?.trim() || null;
         return this.stampedValue(SESSION_ID_FIELD);
     }
     /** Only an https link is rendered; anything else from the template is dropped. */
     get sessionUrl() {
-        return safeHttpsUrl(this.conversation?.sessionUrl);
+        return this.isReady ? safeHttpsUrl(this.conversation?.sessionUrl) : null;
     }
-    /** Apex's consumer type once READY (none for the other states); until then the stamped one. */
+    /**
+     * The consumer type in every state that has a session: Apex's value once it answered (the
+     * stamped one when Apex has none), the stamped one while loading and when OpenCX fails.
+     */
     get consumerBadge() {
-        if (this.conversation)
-            return this.isReady ? consumerBadge(this.conversation.consumerType) : null;
-        return this.sessionId ? consumerBadge(this.stampedValue(CONSUMER_TYPE_FIELD)) : null;
+        if (!this.sessionId)
+            return null;
+        const fromApex = this.conversation?.consumerType;
+        return consumerBadge(fromApex?.trim() ? fromApex : this.stampedValue(CONSUMER_TYPE_FIELD));
     }
-    /** Ready: consumer and sentiment badges. Loading or failed: the stamped consumer badge. */
+    get sentimentBadge() {
+        return this.isReady ? sentimentBadge(this.conversation?.sentiment) : null;
+    }
     get showBadges() {
-        return this.isReady || Boolean(this.consumerBadge);
+        return Boolean(this.consumerBadge || this.sentimentBadge);
     }
     get details() {
         const conversation = this.conversation;
         if (!conversation)
             return [];
-        const channel = conversation.channel
-            ? (CHANNEL_LABELS[conversation.channel] ?? conversation.channel)
-            : null;
-        const status = conversation.status
-            ? (STATUS_LABELS[conversation.status] ?? conversation.status)
-            : null;
-        const contact = [conversation.contactName, conversation.contactEmail]
-            .filter(Boolean)
-            .join(', ');
-        const items = [
-            ['Channel', channel],
-            ['Language', languageName(conversation.language)],
-            ['Status', status],
-            ['Priority', conversation.priority],
-            ['Contact', contact]
+        const { channel, status } = conversation;
+        const rows = [
+            [LABELS.channel, [channel ? (CHANNEL_LABELS.get(channel) ?? channel) : null]],
+            [LABELS.language, [languageName(conversation.language)]],
+            [LABELS.status, [status ? (STATUS_LABELS.get(status) ?? status) : null]],
+            [LABELS.priority, [conversation.priority]],
+            [LABELS.contact, [conversation.contactName, conversation.contactEmail]]
         ];
-        return items
-            .filter((item) => Boolean(item[1]))
-            .map(([label, value]) => ({ key: label, valueKey: `${label}-value`, label, value }));
+        return rows
+            .map(([label, values], row) => ({
+            key: `detail-${row}`,
+            label,
+            values: values
+                .filter((value) => Boolean(value?.trim()))
+                .map((text, index) => ({ key: `value-${index}`, text }))
+        }))
+            .filter((item) => item.values.length > 0);
     }
     get hasDetails() {
         return this.details.length > 0;
@@ -182,42 +251,99 @@ export default class OpencxConversationPanel extends LightningElement {
     get summary() {
         return this.conversation?.summary || null;
     }
-    get sentimentLabel() {
-        const sentiment = this.conversation?.sentiment;
-        return sentiment ? `Sentiment: ${SENTIMENT_LABELS[sentiment] ?? sentiment}` : null;
-    }
     get turns() {
         return this.conversation?.turns ?? [];
     }
     get turnCountLabel() {
         const count = this.turns.length;
-        return count === 1 ? '1 entry' : `${count} entries`;
+        return count === 1
+            ? LABELS.entryCountOne
+            : formatLabel(LABELS.entryCount, formatCount(count));
     }
     get showTranscript() {
         return !this.hideTranscript;
+    }
+    /** Jump controls once there is somewhere to jump to. */
+    get showJumps() {
+        return this.turns.length > 1;
+    }
+    get handoffPosition() {
+        return handoffPosition(this.turns);
+    }
+    get hasHandoff() {
+        return this.handoffPosition !== null;
     }
     get isTruncated() {
         return Boolean(this.conversation?.transcriptTruncated);
     }
     get truncatedText() {
-        const pages = this.conversation?.historyPageCount ?? 0;
-        return `Showing the first ${pages} pages of the transcript. Open the session in OpenCX for the rest.`;
+        return formatLabel(LABELS.truncated, formatCount(this.conversation?.historyPageCount ?? 0));
     }
-    async handleRefresh() {
+    transcript() {
+        return this.template?.querySelector('c-opencx-transcript') ?? null;
+    }
+    /** Each new answer opens at the handoff, or at the newest turn when there was none. */
+    landTranscript() {
+        const conversation = this.conversation;
+        if (!conversation || conversation === this.landedOn || !this.isReady)
+            return;
+        const transcript = this.transcript();
+        if (!transcript)
+            return;
+        this.landedOn = conversation;
+        const handoff = this.handoffPosition;
+        if (handoff !== null)
+            transcript.scrollToTurn?.(handoff);
+        else
+            transcript.scrollToEnd?.();
+    }
+    handleJumpStart() {
+        this.transcript()?.scrollToStart?.();
+    }
+    handleJumpHandoff() {
+        const handoff = this.handoffPosition;
+        if (handoff !== null)
+            this.transcript()?.scrollToTurn?.(handoff);
+    }
+    handleJumpEnd() {
+        this.transcript()?.scrollToEnd?.();
+    }
+    async handleRefresh(event) {
         if (this.isRefreshing)
             return;
+        const trigger = event?.currentTarget;
         this.isRefreshing = true;
         this.copyStatus = '';
         try {
             await refreshApex(this.wiredConversation);
         }
         catch (error) {
-            this.error = error;
-            this.conversation = undefined;
+            this.setAnswer(undefined, error, false);
         }
         finally {
             this.isRefreshing = false;
+            this.focusAfterRefresh = trigger?.classList.contains('retry') ? 'retry' : 'refresh';
         }
+    }
+    /**
+     * After a refresh the control that started it may be gone (Retry disappears once the answer
+     * comes). When focus fell out of the panel to the page body, it goes to that control if it
+     * is still there, otherwise to Refresh. Focus the rep moved elsewhere is left alone.
+     */
+    restoreFocus() {
+        const wanted = this.focusAfterRefresh;
+        if (!wanted || this.isRefreshing)
+            return;
+        this.focusAfterRefresh = null;
+        const root = this.template;
+        if (!root || root.activeElement)
+            return;
+        const active = document.activeElement;
+        if (active && active !== document.body && active !== root.host)
+            return;
+        const retry = root.querySelector('.retry');
+        const refresh = root.querySelector('.refresh');
+        (wanted === 'retry' && retry ? retry : refresh)?.focus();
     }
     async handleCopy() {
         const sessionId = this.sessionId;
@@ -225,10 +351,10 @@ export default class OpencxConversationPanel extends LightningElement {
             return;
         try {
             await navigator.clipboard.writeText(sessionId);
-            this.copyStatus = 'Trace key copied.';
+            this.copyStatus = LABELS.copied;
         }
         catch {
-            this.copyStatus = 'Could not copy. Select the trace key and copy it.';
+            this.copyStatus = LABELS.copyFailed;
         }
     }
 }

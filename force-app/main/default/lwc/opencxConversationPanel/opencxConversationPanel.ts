@@ -3,6 +3,7 @@ import { refreshApex } from '@salesforce/apex';
 import LOCALE from '@salesforce/i18n/locale';
 import getConversation from '@salesforce/apex/OpenCxSessionController.getConversation';
 import type {
+    ConversationTurn,
     OpenCxConversation,
     WiredConversation
 } from '@salesforce/apex/OpenCxSessionController.getConversation';
@@ -10,7 +11,9 @@ import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
 import type { WiredRecord } from 'lightning/uiRecordApi';
 import SESSION_ID_FIELD from '@salesforce/schema/MessagingSession.OpenCX_Session_Id__c';
 import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consumer_Type__c';
-import { safeHttpsUrl } from 'c/opencxTranscript';
+import { orderTurns, safeHttpsUrl } from 'c/opencxTranscript';
+import { LABELS, formatLabel, labelParts, type LabelParts } from './labels';
+import { readConversation } from './answer';
 
 /**
  * What the routing flow stamped on the MessagingSession. Read from the record itself so that the
@@ -19,46 +22,84 @@ import { safeHttpsUrl } from 'c/opencxTranscript';
  */
 const STAMPED_FIELDS = [SESSION_ID_FIELD, CONSUMER_TYPE_FIELD];
 
-interface DetailItem {
+/** One value of a detail row, isolated in its own `<bdi>` (bidirectional text stays in place). */
+interface DetailValue {
     key: string;
-    valueKey: string;
-    label: string;
-    value: string;
+    text: string;
 }
 
-const CHANNEL_LABELS: Record<string, string> = {
-    web: 'Web chat',
-    web_voice: 'Web voice',
-    phone_voice: 'Phone',
-    email: 'Email',
-    sms: 'SMS',
-    whatsapp: 'WhatsApp',
-    api: 'API'
-};
+interface DetailItem {
+    key: string;
+    label: string;
+    values: DetailValue[];
+}
 
-const STATUS_LABELS: Record<string, string> = {
-    open: 'Open',
-    closed_resolved: 'Closed, resolved',
-    closed_unresolved: 'Closed, unresolved'
-};
+/** A badge: its text around the value (isolated) and its look. */
+export interface Badge extends LabelParts {
+    className: string;
+    /** A warning icon for what must catch the rep's eye (an angry visitor). */
+    warning: boolean;
+}
 
-const SENTIMENT_LABELS: Record<string, string> = {
-    angry: 'Angry',
-    neutral: 'Neutral',
-    happy: 'Happy'
-};
+// Maps, not plain objects: a value such as `constructor` or `__proto__` is shown as itself.
+const CHANNEL_LABELS = new Map<string, string>([
+    ['web', LABELS.channelWeb],
+    ['web_voice', LABELS.channelWebVoice],
+    ['phone_voice', LABELS.channelPhone],
+    ['email', LABELS.channelEmail],
+    ['sms', LABELS.channelSms],
+    ['whatsapp', LABELS.channelWhatsApp],
+    ['api', LABELS.channelApi]
+]);
+
+const STATUS_LABELS = new Map<string, string>([
+    ['open', LABELS.statusOpen],
+    ['closed_resolved', LABELS.statusClosedResolved],
+    ['closed_unresolved', LABELS.statusClosedUnresolved]
+]);
+
+/** Sentiment: its label and a tone that carries the meaning in colour too (never colour alone). */
+const SENTIMENTS = new Map<string, { label: string; tone: 'angry' | 'neutral' | 'happy' }>([
+    ['angry', { label: LABELS.sentimentAngry, tone: 'angry' }],
+    ['neutral', { label: LABELS.sentimentNeutral, tone: 'neutral' }],
+    ['happy', { label: LABELS.sentimentHappy, tone: 'happy' }]
+]);
+
+const BADGE = 'slds-badge badge';
+const TONE_CLASSES = new Map<string, string>([
+    ['angry', `${BADGE} sentiment sentiment_angry slds-theme_error`],
+    ['happy', `${BADGE} sentiment sentiment_happy slds-theme_success`],
+    ['neutral', `${BADGE} sentiment sentiment_neutral`]
+]);
 
 /**
  * The Chat_Consumer_Type routing attribute as a badge. OpenCX does not document exact values:
  * "unauthenticated"/"anonymous"-like values are checked before "authenticated"/"verified"-like ones.
  */
-export function consumerBadge(consumerType: string | null | undefined): string | null {
+export function consumerBadge(consumerType: string | null | undefined): Badge | null {
     const value = (consumerType ?? '').trim();
     if (!value) return null;
     const lower = value.toLowerCase();
-    if (/unauth|unverif|anonym|guest/.test(lower)) return 'Anonymous visitor';
-    if (/auth|verif/.test(lower)) return 'Verified visitor';
-    return `Visitor: ${value}`;
+    const className = `${BADGE} consumer`;
+    if (/unauth|unverif|anonym|guest/.test(lower)) {
+        return { ...labelParts(LABELS.visitorAnonymous, ''), className, warning: false };
+    }
+    if (/auth|verif/.test(lower)) {
+        return { ...labelParts(LABELS.visitorVerified, ''), className, warning: false };
+    }
+    return { ...labelParts(LABELS.visitorOther, value), className, warning: false };
+}
+
+/** The sentiment badge: known sentiments by label and colour, anything else as sent. */
+export function sentimentBadge(sentiment: string | null | undefined): Badge | null {
+    if (!sentiment) return null;
+    const known = SENTIMENTS.get(sentiment);
+    const tone = known?.tone ?? 'neutral';
+    return {
+        ...labelParts(LABELS.sentiment, known?.label ?? sentiment),
+        className: TONE_CLASSES.get(tone) ?? `${BADGE} sentiment`,
+        warning: tone === 'angry'
+    };
 }
 
 interface ServerError {
@@ -73,17 +114,42 @@ export function errorMessage(error: unknown): string {
         .filter((message): message is string => typeof message === 'string' && message !== '');
     if (messages.length) return messages.join(', ');
     if (error instanceof Error && error.message) return error.message;
-    return 'The OpenCX conversation could not be loaded.';
+    return LABELS.errorGeneric;
 }
 
 function languageName(code: string | null | undefined): string | null {
     if (!code) return null;
     try {
         const name = new Intl.DisplayNames([LOCALE], { type: 'language' }).of(code);
-        return name && name !== code ? `${name} (${code})` : code;
+        return name && name !== code ? formatLabel(LABELS.languageValue, name, code) : code;
     } catch {
         return code;
     }
+}
+
+function formatCount(count: number): string {
+    try {
+        return new Intl.NumberFormat(LOCALE).format(count);
+    } catch {
+        return String(count);
+    }
+}
+
+/** Position of the last handoff event in time order, or null when the AI never handed off. */
+export function handoffPosition(turns: readonly ConversationTurn[]): number | null {
+    const ordered = orderTurns(turns);
+    for (let index = ordered.length - 1; index >= 0; index--) {
+        const turn = ordered[index];
+        if (turn.kind === 'event' && turn.eventType === 'handoff') return turn.position;
+    }
+    return null;
+}
+
+/** The public API of c-opencx-transcript the panel calls (see opencxTranscript.ts). */
+interface TranscriptElement extends HTMLElement {
+    scrollToStart?(): unknown;
+    scrollToEnd?(): unknown;
+    scrollToTurn?(position: number): unknown;
 }
 
 export default class OpencxConversationPanel extends LightningElement {
@@ -94,11 +160,18 @@ export default class OpencxConversationPanel extends LightningElement {
     /** Design property: maximum transcript height in pixels (it scrolls beyond). */
     @api transcriptHeight = 480;
 
+    labels = LABELS;
     conversation?: OpenCxConversation;
     error?: unknown;
+    /** Apex answered, but with something outside the contract (see answer.ts). */
+    unreadable = false;
     isRefreshing = false;
     copyStatus = '';
     private wiredConversation?: WiredConversation;
+    /** The answer the transcript last landed on (it lands once per answer). */
+    private landedOn?: OpenCxConversation;
+    /** The control that started a refresh; focus returns to it (or to Refresh) when it is lost. */
+    private focusAfterRefresh: 'refresh' | 'retry' | null = null;
 
     @wire(getRecord, { recordId: '$recordId', optionalFields: STAMPED_FIELDS })
     stampedRecord?: WiredRecord;
@@ -106,33 +179,50 @@ export default class OpencxConversationPanel extends LightningElement {
     @wire(getConversation, { messagingSessionId: '$recordId' })
     wiredGetConversation(result: WiredConversation) {
         this.wiredConversation = result;
-        if (result.data) {
-            this.conversation = result.data;
-            this.error = undefined;
-        } else if (result.error) {
-            this.conversation = undefined;
-            this.error = result.error;
+        const { data, error } = result ?? {};
+        if (error) {
+            this.setAnswer(undefined, error, false);
+        } else if (data !== undefined) {
+            // Apex answered: null, {} or a broken turn list is a state of its own, not "loading".
+            const conversation = readConversation(data);
+            this.setAnswer(conversation ?? undefined, undefined, !conversation);
         }
+        // Neither: the wire has not answered yet (its first value); keep what is shown.
+    }
+
+    private setAnswer(conversation: OpenCxConversation | undefined, error: unknown, bad: boolean) {
+        this.conversation = conversation;
+        this.error = error;
+        this.unreadable = bad;
+    }
+
+    override renderedCallback(): void {
+        this.landTranscript();
+        this.restoreFocus();
     }
 
     get isLoading(): boolean {
-        return !this.conversation && !this.error;
+        return !this.conversation && !this.error && !this.unreadable;
     }
 
     get showSpinner(): boolean {
         return this.isLoading || this.isRefreshing;
     }
 
+    get progressText(): string {
+        return this.isRefreshing ? LABELS.refreshing : LABELS.loading;
+    }
+
     get ariaBusy(): string {
         return String(this.showSpinner);
     }
 
-    get hasError(): boolean {
-        return Boolean(this.error);
+    get hasProblem(): boolean {
+        return Boolean(this.error) || this.unreadable;
     }
 
-    get errorText(): string {
-        return errorMessage(this.error);
+    get problemText(): string {
+        return this.unreadable ? LABELS.unreadableAnswer : errorMessage(this.error);
     }
 
     get isNoSession(): boolean {
@@ -147,8 +237,9 @@ export default class OpencxConversationPanel extends LightningElement {
         return this.conversation?.state === 'READY';
     }
 
+    /** Apex names the missing setting ("OpenCX is not configured: …"); said once, not twice. */
     get setupMessage(): string {
-        return this.conversation?.setupMessage || 'An OpenCX setting is missing.';
+        return this.conversation?.setupMessage?.trim() || LABELS.notConfigured;
     }
 
     /** The stamped field's value, or null when the record has not come (or has no such value). */
@@ -160,49 +251,53 @@ export default class OpencxConversationPanel extends LightningElement {
 
     /** Apex's answer once there is one; until then, and when OpenCX fails, the stamped id. */
     get sessionId(): string | null {
-        if (this.conversation) return this.conversation.sessionId || null;
+        if (this.conversation) return this.conversation.sessionId?.trim() || null;
         return this.stampedValue(SESSION_ID_FIELD);
     }
 
     /** Only an https link is rendered; anything else from the template is dropped. */
     get sessionUrl(): string | null {
-        return safeHttpsUrl(this.conversation?.sessionUrl);
+        return this.isReady ? safeHttpsUrl(this.conversation?.sessionUrl) : null;
     }
 
-    /** Apex's consumer type once READY (none for the other states); until then the stamped one. */
-    get consumerBadge(): string | null {
-        if (this.conversation)
-            return this.isReady ? consumerBadge(this.conversation.consumerType) : null;
-        return this.sessionId ? consumerBadge(this.stampedValue(CONSUMER_TYPE_FIELD)) : null;
+    /**
+     * The consumer type in every state that has a session: Apex's value once it answered (the
+     * stamped one when Apex has none), the stamped one while loading and when OpenCX fails.
+     */
+    get consumerBadge(): Badge | null {
+        if (!this.sessionId) return null;
+        const fromApex = this.conversation?.consumerType;
+        return consumerBadge(fromApex?.trim() ? fromApex : this.stampedValue(CONSUMER_TYPE_FIELD));
     }
 
-    /** Ready: consumer and sentiment badges. Loading or failed: the stamped consumer badge. */
+    get sentimentBadge(): Badge | null {
+        return this.isReady ? sentimentBadge(this.conversation?.sentiment) : null;
+    }
+
     get showBadges(): boolean {
-        return this.isReady || Boolean(this.consumerBadge);
+        return Boolean(this.consumerBadge || this.sentimentBadge);
     }
 
     get details(): DetailItem[] {
         const conversation = this.conversation;
         if (!conversation) return [];
-        const channel = conversation.channel
-            ? (CHANNEL_LABELS[conversation.channel] ?? conversation.channel)
-            : null;
-        const status = conversation.status
-            ? (STATUS_LABELS[conversation.status] ?? conversation.status)
-            : null;
-        const contact = [conversation.contactName, conversation.contactEmail]
-            .filter(Boolean)
-            .join(', ');
-        const items: Array<[string, string | null | undefined]> = [
-            ['Channel', channel],
-            ['Language', languageName(conversation.language)],
-            ['Status', status],
-            ['Priority', conversation.priority],
-            ['Contact', contact]
+        const { channel, status } = conversation;
+        const rows: Array<[string, Array<string | null | undefined>]> = [
+            [LABELS.channel, [channel ? (CHANNEL_LABELS.get(channel) ?? channel) : null]],
+            [LABELS.language, [languageName(conversation.language)]],
+            [LABELS.status, [status ? (STATUS_LABELS.get(status) ?? status) : null]],
+            [LABELS.priority, [conversation.priority]],
+            [LABELS.contact, [conversation.contactName, conversation.contactEmail]]
         ];
-        return items
-            .filter((item): item is [string, string] => Boolean(item[1]))
-            .map(([label, value]) => ({ key: label, valueKey: `${label}-value`, label, value }));
+        return rows
+            .map(([label, values], row) => ({
+                key: `detail-${row}`,
+                label,
+                values: values
+                    .filter((value): value is string => Boolean(value?.trim()))
+                    .map((text, index) => ({ key: `value-${index}`, text }))
+            }))
+            .filter((item) => item.values.length > 0);
     }
 
     get hasDetails(): boolean {
@@ -213,22 +308,32 @@ export default class OpencxConversationPanel extends LightningElement {
         return this.conversation?.summary || null;
     }
 
-    get sentimentLabel(): string | null {
-        const sentiment = this.conversation?.sentiment;
-        return sentiment ? `Sentiment: ${SENTIMENT_LABELS[sentiment] ?? sentiment}` : null;
-    }
-
-    get turns() {
+    get turns(): ConversationTurn[] {
         return this.conversation?.turns ?? [];
     }
 
     get turnCountLabel(): string {
         const count = this.turns.length;
-        return count === 1 ? '1 entry' : `${count} entries`;
+        return count === 1
+            ? LABELS.entryCountOne
+            : formatLabel(LABELS.entryCount, formatCount(count));
     }
 
     get showTranscript(): boolean {
         return !this.hideTranscript;
+    }
+
+    /** Jump controls once there is somewhere to jump to. */
+    get showJumps(): boolean {
+        return this.turns.length > 1;
+    }
+
+    get handoffPosition(): number | null {
+        return handoffPosition(this.turns);
+    }
+
+    get hasHandoff(): boolean {
+        return this.handoffPosition !== null;
     }
 
     get isTruncated(): boolean {
@@ -236,22 +341,69 @@ export default class OpencxConversationPanel extends LightningElement {
     }
 
     get truncatedText(): string {
-        const pages = this.conversation?.historyPageCount ?? 0;
-        return `Showing the first ${pages} pages of the transcript. Open the session in OpenCX for the rest.`;
+        return formatLabel(LABELS.truncated, formatCount(this.conversation?.historyPageCount ?? 0));
     }
 
-    async handleRefresh(): Promise<void> {
+    private transcript(): TranscriptElement | null {
+        return this.template?.querySelector<TranscriptElement>('c-opencx-transcript') ?? null;
+    }
+
+    /** Each new answer opens at the handoff, or at the newest turn when there was none. */
+    private landTranscript(): void {
+        const conversation = this.conversation;
+        if (!conversation || conversation === this.landedOn || !this.isReady) return;
+        const transcript = this.transcript();
+        if (!transcript) return;
+        this.landedOn = conversation;
+        const handoff = this.handoffPosition;
+        if (handoff !== null) transcript.scrollToTurn?.(handoff);
+        else transcript.scrollToEnd?.();
+    }
+
+    handleJumpStart(): void {
+        this.transcript()?.scrollToStart?.();
+    }
+
+    handleJumpHandoff(): void {
+        const handoff = this.handoffPosition;
+        if (handoff !== null) this.transcript()?.scrollToTurn?.(handoff);
+    }
+
+    handleJumpEnd(): void {
+        this.transcript()?.scrollToEnd?.();
+    }
+
+    async handleRefresh(event?: Event): Promise<void> {
         if (this.isRefreshing) return;
+        const trigger = event?.currentTarget as HTMLElement | null | undefined;
         this.isRefreshing = true;
         this.copyStatus = '';
         try {
             await refreshApex(this.wiredConversation);
         } catch (error) {
-            this.error = error;
-            this.conversation = undefined;
+            this.setAnswer(undefined, error, false);
         } finally {
             this.isRefreshing = false;
+            this.focusAfterRefresh = trigger?.classList.contains('retry') ? 'retry' : 'refresh';
         }
+    }
+
+    /**
+     * After a refresh the control that started it may be gone (Retry disappears once the answer
+     * comes). When focus fell out of the panel to the page body, it goes to that control if it
+     * is still there, otherwise to Refresh. Focus the rep moved elsewhere is left alone.
+     */
+    private restoreFocus(): void {
+        const wanted = this.focusAfterRefresh;
+        if (!wanted || this.isRefreshing) return;
+        this.focusAfterRefresh = null;
+        const root = this.template;
+        if (!root || root.activeElement) return;
+        const active = document.activeElement;
+        if (active && active !== document.body && active !== root.host) return;
+        const retry = root.querySelector<HTMLElement>('.retry');
+        const refresh = root.querySelector<HTMLElement>('.refresh');
+        (wanted === 'retry' && retry ? retry : refresh)?.focus();
     }
 
     async handleCopy(): Promise<void> {
@@ -259,9 +411,9 @@ export default class OpencxConversationPanel extends LightningElement {
         if (!sessionId) return;
         try {
             await navigator.clipboard.writeText(sessionId);
-            this.copyStatus = 'Trace key copied.';
+            this.copyStatus = LABELS.copied;
         } catch {
-            this.copyStatus = 'Could not copy. Select the trace key and copy it.';
+            this.copyStatus = LABELS.copyFailed;
         }
     }
 }
