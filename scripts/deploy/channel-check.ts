@@ -11,7 +11,7 @@
 // reference (API 67.0) documents actionParameterName as the only, required, field of the mapping.
 // So: bound = the retrieved parameter has an actionParameterMappings whose actionParameterName equals
 // the one deployed; an empty block, a missing block or another name is unbound.
-import { XMLParser } from 'fast-xml-parser';
+import { createXmlParser } from '../lib/xml.ts';
 
 export interface MappingProblem {
     parameter: string;
@@ -19,12 +19,7 @@ export interface MappingProblem {
     found: string | null;
 }
 
-const parser = new XMLParser({
-    ignoreAttributes: true,
-    parseTagValue: false,
-    trimValues: true,
-    isArray: (name) => name === 'customParameters' || name === 'actionParameterMappings'
-});
+const parser = createXmlParser({ arrays: ['customParameters', 'actionParameterMappings'] });
 
 type Node = Record<string, unknown>;
 

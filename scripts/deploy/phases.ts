@@ -1,11 +1,12 @@
 // The deploy order, by metadata type. A component's phase follows from its type, so a new file of a
 // known type lands in the right phase by itself; a file of a type no phase lists stops the plan
 // (and the test that plans force-app) until someone decides where that type belongs.
-//   1 references  everything the channel and the routing flow point at, and the flow itself
+//   1 references  everything the channel and the routing flow point at (and labels, which anything
+//                 may use), and the flow itself
 //   2 channel     the messaging channel, then the Embedded Service deployment that names it
-//   3 console     permission sets, the record page, Apex, LWCs and the named/external credential
-//                 (permission sets grant access to classes, fields and the credential, so they
-//                 travel with them)
+//   3 console     permission sets, the record page, Apex, LWCs, custom permissions and the
+//                 named/external credential (permission sets grant access to classes, custom
+//                 permissions and the credential, so they travel with them)
 import type { ComponentSet, MetadataComponent } from '@salesforce/source-deploy-retrieve';
 import { VERIFIED_ONLY_TYPES, type VisitorVerification } from '../lib/visitor-verification.ts';
 
@@ -20,8 +21,9 @@ export interface PhaseDefinition {
 export const PHASES: readonly PhaseDefinition[] = [
     {
         id: 'references',
-        title: 'fields, custom metadata, queues, routing and presence, key set, routing flow',
+        title: 'labels, fields, custom metadata, queues, routing and presence, key set, routing flow',
         types: [
+            'CustomLabels',
             'CustomObject',
             'CustomField',
             'CustomMetadata',
@@ -47,6 +49,7 @@ export const PHASES: readonly PhaseDefinition[] = [
             'ApexClass',
             'LightningComponentBundle',
             'FlexiPage',
+            'CustomPermission',
             'PermissionSet'
         ]
     }

@@ -37,6 +37,8 @@ export interface DeployReport {
     phases: PhaseReport[];
     flows: FlowActivation[];
     channelChecks: ChannelCheckReport[];
+    /** Components left out because the org's copy must not be replaced (key sets with keys). */
+    kept: string[];
     quickDeployId?: string;
     next?: string;
     error?: { code: string; message: string; fix?: string };
@@ -82,6 +84,11 @@ export function dryRunLines(report: DeployReport): string[] {
             `Phase ${index + 1} ${phase.id}: ${phase.title} (${phase.components.length} components)`
         );
         for (const component of phase.components) lines.push(`    ${component}`);
+        if (phase.components.some((item) => item.startsWith('PublicKeyCertificateSet:'))) {
+            lines.push(
+                '    (the key set only when the org does not have it yet: a deploy would replace its keys)'
+            );
+        }
         if (phase.id === 'references')
             lines.push("    then: the routing flow's latest version made active");
         if (phase.id === 'channel')

@@ -36,8 +36,9 @@ export interface DeployIo {
 export interface DeployEnvironment {
     projectRoot: string;
     env: NodeJS.ProcessEnv;
-    /** Status polling interval (tests shorten it). */
+    /** Status polling interval and longest silence while waiting (tests shorten them). */
     pollMs?: number;
+    heartbeatMs?: number;
 }
 
 interface Context {
@@ -123,13 +124,35 @@ async function deployPhase(
             'PHASE_FAILED',
             `phase ${index + 1} (${phase.id}) failed: ${report.componentFailures?.length ?? 0} component errors, ${report.testFailures?.length ?? 0} test failures; later phases were not deployed`,
             {
-                fix: 'fix the errors listed above, then run the deploy again (deployed phases are deployed again unchanged)'
+                fix: failureFix(
+                    report,
+                    ctx.args,
+                    'then run the deploy again (deployed phases are deployed again unchanged)'
+                )
             }
         );
     }
     ctx.say(
         `  ✓ phase ${index + 1} ${phase.id}: ${outcome.componentsDeployed} components deployed${outcome.testsRun ? `, ${outcome.testsRun} tests passed` : ''} (${report.seconds} s, id ${outcome.id})`
     );
+}
+
+/**
+ * The fix for a failed request. A channel whose enabled authorization names a key set that is new
+ * to the org (no key yet, same request) may be refused: the phased deploy puts the key set first.
+ */
+function failureFix(report: PhaseReport, args: DeployArgs, then: string): string {
+    const keySetRefused = (report.componentFailures ?? []).some(
+        (failure) =>
+            failure.type === 'MessagingChannel' &&
+            /messagingAuthorizations|PublicKeyCertificateSet|publicKeyCertificateSetName/.test(
+                failure.problem
+            )
+    );
+    if (keySetRefused) {
+        return `the channel's user verification names the key set OpenCX_Identity_Keys, which this org does not have (with a key) yet: run npm run deploy -- ${targetText(args)} (phase 1 deploys the key set before the channel) and npm run provision (adds the key), then ${then.replace(/^then /, '')}; or choose visitorVerification open`;
+    }
+    return `fix the errors listed above, ${then}`;
 }
 
 async function activateFlows(ctx: Context, phase: PlannedPhase): Promise<void> {
@@ -195,6 +218,37 @@ function targetText(args: DeployArgs): string {
     return '--target-org <alias>';
 }
 
+/**
+ * Key sets the org already has are left out: the shipped set has no key, and a deploy replaces the
+ * set's keys with the file's (none), which would remove the key provisioning registered.
+ */
+async function leaveOutExistingKeySets(ctx: Context): Promise<void> {
+    for (const phase of ctx.planned) {
+        const sets = phase.components.filter((item) => item.type === 'PublicKeyCertificateSet');
+        if (sets.length === 0) continue;
+        const records = (await ctx.org.conn.metadata.read(
+            'PublicKeyCertificateSet' as never,
+            sets.map((item) => item.fullName)
+        )) as unknown as { fullName?: string } | { fullName?: string }[];
+        const existing = new Set(
+            (Array.isArray(records) ? records : [records])
+                .map((record) => record?.fullName)
+                .filter(Boolean)
+        );
+        for (const set of sets.filter((item) => existing.has(item.fullName))) {
+            phase.components = phase.components.filter((item) => item !== set);
+            const index = ctx.planned.indexOf(phase);
+            ctx.report.phases[index].components = phase.components.map(
+                (item) => `${item.type}:${item.fullName}`
+            );
+            ctx.report.kept.push(`PublicKeyCertificateSet:${set.fullName}`);
+            ctx.say(
+                `Key set ${set.fullName} is already in the org: left as it is (a deploy would replace its keys with none)`
+            );
+        }
+    }
+}
+
 async function runPhases(ctx: Context): Promise<void> {
     const reports = ctx.report.phases;
     for (const [index, phase] of ctx.planned.entries()) {
@@ -242,7 +296,7 @@ async function runValidation(ctx: Context): Promise<void> {
             'VALIDATION_FAILED',
             `validation failed: ${report.componentFailures?.length ?? 0} component errors, ${report.testFailures?.length ?? 0} test failures`,
             {
-                fix: 'fix the errors listed above and validate again'
+                fix: failureFix(report, ctx.args, 'then validate again')
             }
         );
     }
@@ -313,7 +367,8 @@ export async function runDeploy(
         dryRun: args.dryRun,
         phases: [],
         flows: [],
-        channelChecks: []
+        channelChecks: [],
+        kept: []
     };
     let workspace: Workspace | undefined;
     let org: DeployConnection | undefined;
@@ -337,9 +392,11 @@ export async function runDeploy(
             const wait = {
                 deadline: Date.now() + args.waitMinutes * 60_000,
                 progress: say,
-                pollMs: environment.pollMs
+                pollMs: environment.pollMs,
+                heartbeatMs: environment.heartbeatMs
             };
             const ctx: Context = { args, report, say, wait, workspace, org, planned };
+            await leaveOutExistingKeySets(ctx);
             await (args.validate ? runValidation(ctx) : runPhases(ctx));
         }
         report.ok = true;

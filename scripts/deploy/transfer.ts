@@ -13,6 +13,8 @@ export interface WaitOptions {
     deadline: number;
     progress: (line: string) => void;
     pollMs?: number;
+    /** Longest silence while waiting (default HEARTBEAT_MS). */
+    heartbeatMs?: number;
 }
 
 export interface ComponentFailure {
@@ -61,7 +63,9 @@ function describeStatus(status: Partial<MetadataApiDeployStatus>): string {
 }
 
 /** Prints `label: status` when it changes, and at least every HEARTBEAT_MS while waiting. */
-function progressReporter(label: string, progress: (line: string) => void, startedAt: number) {
+function progressReporter(label: string, wait: WaitOptions, startedAt: number) {
+    const heartbeat = wait.heartbeatMs ?? HEARTBEAT_MS;
+    const progress = wait.progress;
     let last = '';
     let lastPrinted = 0;
     const print = (text: string) => {
@@ -70,8 +74,8 @@ function progressReporter(label: string, progress: (line: string) => void, start
         progress(`  ${label}: ${text} (${Math.round((Date.now() - startedAt) / 1000)} s)`);
     };
     const timer = setInterval(() => {
-        if (Date.now() - lastPrinted >= HEARTBEAT_MS - 50) print(last || 'waiting');
-    }, HEARTBEAT_MS / 2);
+        if (Date.now() - lastPrinted >= heartbeat * 0.9) print(last || 'waiting');
+    }, heartbeat / 4);
     timer.unref();
     return {
         update: (text: string) => (text !== last ? print(text) : undefined),
@@ -89,6 +93,22 @@ function remaining(deadline: number, what: string, id?: string): Duration {
         });
     }
     return Duration.milliseconds(left);
+}
+
+/** The polling library's "timed out" as the command's TIMEOUT error (with the deploy's id). */
+function asTimeout(error: unknown, what: string, id?: string): CliError | undefined {
+    if (error instanceof CliError || !/timed out/i.test((error as Error).message ?? ''))
+        return undefined;
+    return new CliError(
+        'TIMEOUT',
+        `the --wait time ran out before ${what} finished${id ? ` (id ${id})` : ''}`,
+        {
+            fix: id
+                ? `see how it ended: sf project deploy report --job-id ${id}; rerun with a longer --wait`
+                : 'rerun with a longer --wait',
+            cause: error
+        }
+    );
 }
 
 function outcomeOf(status: MetadataApiDeployStatus): DeployOutcome {
@@ -129,8 +149,9 @@ export interface DeployRequest {
 /** Deploys (or validates) a set and waits for the org's answer. */
 export async function deploySet(request: DeployRequest, wait: WaitOptions): Promise<DeployOutcome> {
     const startedAt = Date.now();
-    const reporter = progressReporter(request.label, wait.progress, startedAt);
+    const reporter = progressReporter(request.label, wait, startedAt);
     reporter.update('sending');
+    let deployId: string | undefined;
     try {
         const operation = await request.components.deploy({
             usernameOrConnection: request.conn,
@@ -141,6 +162,7 @@ export async function deploySet(request: DeployRequest, wait: WaitOptions): Prom
                 ...(request.testLevel ? { testLevel: request.testLevel } : {})
             }
         });
+        deployId = operation.id;
         operation.onUpdate((status) => reporter.update(describeStatus(status)));
         const result = await operation.pollStatus({
             frequency: Duration.milliseconds(wait.pollMs ?? POLL_MS),
@@ -148,6 +170,8 @@ export async function deploySet(request: DeployRequest, wait: WaitOptions): Prom
         });
         reporter.update(describeStatus(result.response));
         return outcomeOf(result.response);
+    } catch (error) {
+        throw asTimeout(error, `deploy ${request.label}`, deployId) ?? error;
     } finally {
         reporter.stop();
     }
@@ -160,7 +184,7 @@ export async function retrieveSet(
     outputDir: string,
     wait: WaitOptions
 ): Promise<string[]> {
-    const reporter = progressReporter('retrieve', wait.progress, Date.now());
+    const reporter = progressReporter('retrieve', wait, Date.now());
     reporter.update('sending');
     try {
         const operation = await components.retrieve({
@@ -178,6 +202,8 @@ export async function retrieveSet(
             .getFileResponses()
             .map((file) => file.filePath)
             .filter((path): path is string => Boolean(path));
+    } catch (error) {
+        throw asTimeout(error, 'the channel retrieve') ?? error;
     } finally {
         reporter.stop();
     }

@@ -18,6 +18,8 @@ export interface RunOutput {
     code: number;
     stdout: string[];
     stderr: string[];
+    /** When each line (stdout or stderr) was written. */
+    times: number[];
 }
 
 let snapshot: string | undefined;
@@ -58,16 +60,25 @@ export async function emptyOrg(): Promise<Emulator> {
 export async function deployTo(
     emulator: Emulator,
     args: string[] = [],
-    options: { projectRoot?: string; cwd?: string } = {}
+    options: { projectRoot?: string; cwd?: string; heartbeatMs?: number; pollMs?: number } = {}
 ): Promise<RunOutput> {
     const env = { SF_ACCESS_TOKEN: ACCESS_TOKEN };
     const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'opencx-deploy-cwd-'));
     const parsed = parseDeployArgs(['--instance-url', emulator.url, ...args], env, cwd);
-    const output: RunOutput = { code: -1, stdout: [], stderr: [] };
+    const output: RunOutput = { code: -1, stdout: [], stderr: [], times: [] };
+    const record = (into: string[]) => (line: string) => {
+        into.push(line);
+        output.times.push(Date.now());
+    };
     output.code = await runDeploy(
         parsed,
-        { stdout: (line) => output.stdout.push(line), stderr: (line) => output.stderr.push(line) },
-        { projectRoot: options.projectRoot ?? projectSnapshot(), env, pollMs: 20 }
+        { stdout: record(output.stdout), stderr: record(output.stderr) },
+        {
+            projectRoot: options.projectRoot ?? projectSnapshot(),
+            env,
+            pollMs: options.pollMs ?? 20,
+            heartbeatMs: options.heartbeatMs
+        }
     );
     return output;
 }

@@ -1,7 +1,7 @@
 // What the emulated org checks and saves for each component of a deploy (see metadata-deploy.ts).
 // A reference resolves against the org (earlier deploys, seeded records) and the same request.
 import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
-import { XMLParser } from 'fast-xml-parser';
+import { createXmlParser } from '../../../scripts/lib/xml.ts';
 import type { OrgState, SObjectRecord } from '../state.ts';
 import type { DeployBehaviour } from './metadata-deploy.ts';
 import { deployState } from './metadata-deploy.ts';
@@ -35,26 +35,22 @@ export interface Judgement {
 }
 
 const registry = new RegistryAccess();
-const parser = new XMLParser({
-    ignoreAttributes: true,
-    parseTagValue: false,
-    trimValues: true,
-    isArray: (name) =>
-        [
-            'customParameters',
-            'messagingAuthorizations',
-            'variables',
-            'recordUpdates',
-            'recordLookups',
-            'recordCreates',
-            'inputAssignments',
-            'filters',
-            'queriedFields',
-            'fieldPermissions',
-            'classAccesses',
-            'fields',
-            'publicKeyCertificateSetKeys'
-        ].includes(name)
+const parser = createXmlParser({
+    arrays: [
+        'customParameters',
+        'messagingAuthorizations',
+        'variables',
+        'recordUpdates',
+        'recordLookups',
+        'recordCreates',
+        'inputAssignments',
+        'filters',
+        'queriedFields',
+        'fieldPermissions',
+        'classAccesses',
+        'fields',
+        'publicKeyCertificateSetKeys'
+    ]
 });
 
 type Node = Record<string, unknown>;
@@ -71,8 +67,13 @@ const COMMIT_ORDER = [
     'EmbeddedServiceConfig'
 ];
 
+/** Types whose main file is not a metadata XML document (or is the parent object's). */
+const NOT_XML = ['CustomField', 'CustomLabel', 'ApexClass', 'ApexTrigger'];
+
 export function componentPath(type: string, fullName: string): string {
+    // Child types live in their parent's file.
     if (type === 'CustomField') return `objects/${fullName.split('.')[0]}.object`;
+    if (type === 'CustomLabel') return 'labels/CustomLabels.labels';
     if (type === 'ApexClass') return `classes/${fullName}.cls`;
     if (type === 'LightningComponentBundle') return `lwc/${fullName}/${fullName}.js-meta.xml`;
     const described = registry.getTypeByName(type);
@@ -223,9 +224,8 @@ function problemOf(
     const injected = behaviour.failComponents.get(`${component.type}:${component.fullName}`);
     if (injected) return injected;
     const xml = item(component);
-    if (!xml && component.type !== 'CustomField')
-        return 'the file for this component is missing from the zip';
-    const root = component.type === 'CustomField' ? {} : rootOf(xml);
+    if (!xml) return 'the file for this component is missing from the zip';
+    const root = NOT_XML.includes(component.type) ? {} : rootOf(xml);
     const problems: string[] = [];
     if (component.type === 'Flow') problems.push(...flowProblems(root, refs));
     if (component.type === 'MessagingChannel')
@@ -373,7 +373,11 @@ function savedChannelXml(state: OrgState, xml: string): string {
     );
 }
 
+const RECORD_TYPES = ['QueueRoutingConfig', 'Queue', 'MessagingChannel', 'PublicKeyCertificateSet'];
+
+/** The records and stores other routes read (Group, MessagingChannel, key sets) for a saved component. */
 function commitRecords(state: OrgState, component: DeployComponent, xml: string): void {
+    if (!RECORD_TYPES.includes(component.type)) return;
     const root = rootOf(xml);
     if (component.type === 'QueueRoutingConfig') {
         ensureType(state, 'data', 'QueueRoutingConfig', '0K9');
@@ -427,7 +431,8 @@ function commitRecords(state: OrgState, component: DeployComponent, xml: string)
     }
     if (component.type === 'PublicKeyCertificateSet') {
         const store = state.metadataOfType('PublicKeyCertificateSet');
-        const keys = store.get(component.fullName)?.publicKeyCertificateSetKeys ?? [];
+        // A deploy replaces the set: keys the file does not list (provisioned ones) are gone.
+        const keys = list(root.publicKeyCertificateSetKeys as unknown[]);
         store.set(component.fullName, {
             fullName: component.fullName,
             masterLabel: String(root.masterLabel ?? ''),

@@ -13,7 +13,7 @@
 //   request;
 // - Apex tests run with RunLocalTests, and by default whenever the request holds Apex (production).
 import JSZip from 'jszip';
-import { XMLParser } from 'fast-xml-parser';
+import { createXmlParser } from '../../../scripts/lib/xml.ts';
 import type { OrgState } from '../state.ts';
 import {
     collectTests,
@@ -87,11 +87,7 @@ export function deployedXml(state: OrgState, type: string, fullName: string): st
     return deployState(state).files.get(`${type}:${fullName}`)?.xml;
 }
 
-const packageParser = new XMLParser({
-    ignoreAttributes: true,
-    parseTagValue: false,
-    isArray: (name) => name === 'types' || name === 'members'
-});
+const packageParser = createXmlParser({ arrays: ['types', 'members'] });
 
 function toArray<T>(value: T | T[] | undefined): T[] {
     if (value === undefined) return [];

@@ -2,7 +2,7 @@
 // `state.metadata`, with the platform's CRUD-call rules (at most 10 components, all of one type) and
 // the checks PublicKeyCertificate / PublicKeyCertificateSet components get (a JWK with kty and kid;
 // a key set whose keys name existing certificates).
-import { XMLParser } from 'fast-xml-parser';
+import { createXmlParser } from '../../../scripts/lib/xml.ts';
 import { escapeXml, soapFault, type EmulatorModule, type EmulatorReply } from '../server.ts';
 import type { MetadataComponent, OrgState } from '../state.ts';
 import {
@@ -12,13 +12,7 @@ import {
     startRetrieve
 } from './metadata-deploy.ts';
 
-const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    removeNSPrefix: true,
-    parseTagValue: false,
-    trimValues: true
-});
+const parser = createXmlParser({ attributes: true, removeNamespacePrefix: true });
 
 const ENVELOPE_START =
     '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
