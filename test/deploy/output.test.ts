@@ -78,7 +78,7 @@ test('--dry-run prints the phases and touches nothing', async () => {
     assert.equal(output.code, 0);
     assert.equal(emulator.callCount(), 0);
     const textOut = output.stdout.join('\n');
-    assert.match(textOut, /Phase 1 references: .*\n(    .*\n)*    Flow:OpenCX_Route_Handoff/);
+    assert.match(textOut, /Phase 1 references: .*\n( {4}.*\n)* {4}Flow:OpenCX_Route_Handoff/);
     assert.match(textOut, /Phase 2 channel: [\s\S]*MessagingChannel:OpenCX_Messaging/);
     assert.match(textOut, /Phase 3 console: [\s\S]*PermissionSet:OpenCX_Handoff_Rep/);
     const json = await deployTo(emulator, [
