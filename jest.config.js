@@ -6,11 +6,11 @@ module.exports = {
     testMatch: ['<rootDir>/force-app/**/__tests__/**/*.test.js'],
     // Platform modules that need an org, shared by every component test (lwc-recipes layout).
     moduleNameMapper: {
-        '^lightning/uiRecordApi$': '<rootDir>/force-app/test/jest-mocks/lightning/uiRecordApi',
-        '^lightning/platformShowToastEvent$':
-            '<rootDir>/force-app/test/jest-mocks/lightning/platformShowToastEvent',
-        '^lightning/navigation$': '<rootDir>/force-app/test/jest-mocks/lightning/navigation'
+        '^lightning/uiRecordApi$': '<rootDir>/force-app/test/jest-mocks/lightning/uiRecordApi'
     },
+    // `@salesforce/label/c.<name>`: jest-setup.js registers one module per Custom Label with the
+    // value from force-app/main/default/labels/CustomLabels.labels-meta.xml (a moduleNameMapper
+    // entry cannot carry the label's name into a single mock file, so the setup file reads them).
     setupFilesAfterEnv: [
         ...(jestConfig.setupFilesAfterEnv ?? []),
         '<rootDir>/force-app/test/jest-setup.js'

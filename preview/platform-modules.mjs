@@ -1,6 +1,7 @@
 // Rollup plugin: swaps the platform modules that only exist inside a Salesforce org for the
 // preview's own modules (fed by the sample sessions). Imports made by code under node_modules are
 // left alone: the base components bring their own @salesforce/* stubs and must keep them.
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const VIRTUAL = '\0preview-platform:';
@@ -8,9 +9,22 @@ const VIRTUAL = '\0preview-platform:';
 /** Modules with a file of their own under preview/platform/. */
 const FILE_MODULES = {
     'lightning/uiRecordApi': 'uiRecordApi.mjs',
-    'lightning/platformShowToastEvent': 'platformShowToastEvent.mjs',
     '@salesforce/apex': 'apex.mjs'
 };
+
+/** @type {{ readCustomLabels: () => Map<string, string>, LABELS_FILE: string }} CommonJS, shared with jest. */
+const customLabels = createRequire(import.meta.url)('../force-app/test/custom-labels.js');
+
+/** A Custom Label's value, read from the metadata file on every build (no copy of the texts). */
+export function labelValue(name) {
+    const value = customLabels.readCustomLabels().get(name);
+    if (value === undefined) {
+        throw new Error(
+            `@salesforce/label/c.${name}: no such label in ${customLabels.LABELS_FILE}; add it there.`
+        );
+    }
+    return value;
+}
 
 /** Generated modules: one per imported name, like the org generates them. */
 const GENERATED = [
@@ -40,9 +54,10 @@ const GENERATED = [
             `export default i18nValue(${JSON.stringify(match[1])});\n`
     },
     {
-        // @salesforce/label/c.OpenCX_Something: the label's API name stands in for its text.
-        pattern: /^@salesforce\/label\/([\w.]+)$/,
-        code: (match) => `export default ${JSON.stringify(match[1])};\n`
+        // @salesforce/label/c.OpenCX_Something: the value in the project's CustomLabels metadata
+        // (what a deployed org shows in its default language). An unknown label fails the build.
+        pattern: /^@salesforce\/label\/c\.(\w+)$/,
+        code: (match) => `export default ${JSON.stringify(labelValue(match[1]))};\n`
     },
     {
         pattern: /^@salesforce\/user\/Id$/,

@@ -31,7 +31,7 @@ export interface PreviewConversation {
     transcriptTruncated: boolean;
 }
 
-export type ApexAnswer = { data: PreviewConversation } | { error: { message: string } };
+export type ApexAnswer = { data: PreviewConversation | null } | { error: { message: string } };
 
 export interface PreviewSample {
     id: string;

@@ -43,7 +43,7 @@ function failure(message) {
 }
 
 /**
- * @typedef {{ data: object } | { error: { message: string } }} ApexAnswer
+ * @typedef {{ data: object | null } | { error: { message: string } }} ApexAnswer
  * @typedef {{
  *   id: string, label: string, description: string,
  *   record: { apiName: string, id: string, name: string, fields: Record<string, unknown> },
@@ -118,6 +118,25 @@ export function buildSamples() {
                 'The OpenCX Setting record "Default" is missing: the panel names the setting.',
             stamp: stampOf(samples.notConfigured),
             answers: [ready(samples.notConfigured)]
+        },
+        {
+            id: 'long-values',
+            label: 'Angry visitor: long values for a narrow column',
+            description:
+                'A 67-character email, a long consumer type and priority, an order reference of 90 ' +
+                'characters in the summary, a right-to-left override in the contact name, a long ' +
+                'sender type and an unbroken message: nothing may overflow a 280 px column.',
+            stamp: stampOf(samples.longValues),
+            answers: [ready(samples.longValues)]
+        },
+        {
+            id: 'unreadable',
+            label: 'Answer outside the contract (data null), retry works',
+            description:
+                'Apex answers null the first time (outside the OpenCxConversation contract): the rep ' +
+                'reads a sentence and Retry; Retry brings the conversation.',
+            stamp: verifiedStamp,
+            answers: [{ data: null }, ready(samples.verified)]
         },
         {
             id: 'xss',

@@ -28,7 +28,6 @@ setLatency(params.get('latency') ?? 300);
 
 const picker = document.getElementById('sample-picker');
 const slot = document.getElementById('panel-slot');
-const toastRegion = document.getElementById('toast-region');
 
 for (const sample of SAMPLES) {
     const option = document.createElement('option');
@@ -42,7 +41,6 @@ const preview = {
     sampleId: '',
     samples: SAMPLES.map(({ id, label }) => ({ id, label })),
     calls: callLog,
-    toasts: [],
     mountedAt: 0,
     show
 };
@@ -61,7 +59,6 @@ function show(sampleId) {
     // A fresh element per sample, as a new record page would create: new wires, new state.
     slot.replaceChildren();
     preview.sampleId = sample.id;
-    preview.toasts = [];
     performance.mark('panel-mount');
     preview.mountedAt = performance.now();
     const panel = createElement('c-opencx-conversation-panel', { is: OpencxConversationPanel });
@@ -81,25 +78,29 @@ picker.addEventListener('change', () => {
     show(picker.value);
 });
 
-// lightning/platformShowToastEvent: the console shows these; here the page does.
-document.addEventListener('lightning__showtoast', (event) => {
-    const { title = '', message = '', variant = 'info' } = event.detail ?? {};
-    preview.toasts.push({ title, message, variant });
-    const toast = document.createElement('div');
-    toast.className = `slds-notify slds-notify_toast slds-theme_${variant}`;
-    toast.setAttribute('role', 'status');
-    const body = document.createElement('div');
-    body.className = 'slds-notify__content';
-    const heading = document.createElement('h2');
-    heading.className = 'slds-text-heading_small';
-    heading.textContent = title;
-    const text = document.createElement('p');
-    text.textContent = message;
-    body.append(heading, text);
-    toast.append(body);
-    toastRegion.append(toast);
-    setTimeout(() => toast.remove(), 4000);
-});
+/**
+ * `?panelWidth=<px>`: the panel's column at that width, as in a narrow console sidebar or split
+ * view (the conversation column takes the rest); `?panelWidth=full`: the panel alone across the
+ * workspace. Default: the record page's one-third side column.
+ */
+function applyPanelWidth(value) {
+    if (!value) return;
+    const column = document.getElementById('panel-column');
+    const conversation = document.querySelector('[aria-label="Conversation"]');
+    column.classList.remove('slds-size_1-of-3');
+    conversation.classList.remove('slds-size_2-of-3');
+    if (value === 'full') {
+        conversation.hidden = true;
+        column.style.flex = '1 1 100%';
+        return;
+    }
+    const width = Math.max(0, Number(value) || 0);
+    conversation.style.flex = '1 1 0';
+    conversation.style.minWidth = '0';
+    column.style.flex = '0 0 auto';
+    slot.style.width = `${width}px`;
+}
+applyPanelWidth(params.get('panelWidth'));
 
 const requested = params.get('sample');
 // In a task of its own, as on a console record page (the framework has loaded by then); it also

@@ -12,6 +12,10 @@ import { getFieldValue, getRecord } from '../../preview/platform/uiRecordApi.mjs
 import { buildSamples } from '../../preview/samples.mjs';
 import { DEFAULT_PORT, parsePort } from '../../preview/server.mjs';
 
+const { readCustomLabels } = createRequire(import.meta.url)(
+    '../../force-app/test/custom-labels.js'
+) as { readCustomLabels: () => Map<string, string> };
+
 const previewDir = join(import.meta.dirname, '../../preview');
 const panel = join(
     import.meta.dirname,
@@ -27,16 +31,27 @@ describe('platform-modules rollup plugin', () => {
     const resolve = plugin.resolveId as (source: string, importer?: string) => string | null;
     const load = plugin.load as (id: string) => string | null;
 
-    test('swaps uiRecordApi, the Apex namespace and the toast event for preview files', () => {
+    test('swaps uiRecordApi and the Apex namespace for preview files', () => {
         assert.equal(
             resolve('lightning/uiRecordApi', panel),
             join(previewDir, 'platform/uiRecordApi.mjs')
         );
         assert.equal(resolve('@salesforce/apex', panel), join(previewDir, 'platform/apex.mjs'));
-        assert.equal(
-            resolve('lightning/platformShowToastEvent', panel),
-            join(previewDir, 'platform/platformShowToastEvent.mjs')
-        );
+        // Nothing uses a toast: the preview has no toast module (the base components' own stays).
+        assert.equal(resolve('lightning/platformShowToastEvent', panel), null);
+    });
+
+    test('serves Custom Labels with their values from the CustomLabels metadata file', () => {
+        const labels = readCustomLabels();
+        assert.ok(labels.size > 0);
+        for (const [name, value] of labels) {
+            const id = resolve(`@salesforce/label/c.${name}`, panel);
+            assert.ok(id, name);
+            assert.equal(load(id), `export default ${JSON.stringify(value)};\n`, name);
+        }
+        const unknown = resolve('@salesforce/label/c.OpenCX_No_Such_Label', panel);
+        assert.ok(unknown);
+        assert.throws(() => load(unknown), /OpenCX_No_Such_Label: no such label in .*CustomLabels/);
     });
 
     test('generates one module per Apex method, schema field, object and i18n key', () => {

@@ -2,6 +2,23 @@
 import { LightningElement, api } from 'lwc';
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
+// Every text is a Custom Label (labels/CustomLabels.labels-meta.xml; the panel's owner keeps the list).
+import REGION_LABEL from '@salesforce/label/c.OpenCX_Transcript_Region';
+import EMPTY_LABEL from '@salesforce/label/c.OpenCX_Transcript_Empty';
+import VISITOR_LABEL from '@salesforce/label/c.OpenCX_Transcript_Visitor';
+import AI_LABEL from '@salesforce/label/c.OpenCX_Transcript_AI';
+import HUMAN_AGENT_LABEL from '@salesforce/label/c.OpenCX_Transcript_Human_Agent';
+import SENDER_OTHER_LABEL from '@salesforce/label/c.OpenCX_Transcript_Sender_Other';
+import UNKNOWN_LABEL from '@salesforce/label/c.OpenCX_Transcript_Unknown';
+import NOTE_LABEL from '@salesforce/label/c.OpenCX_Transcript_Note';
+import NOTE_BY_AGENT_LABEL from '@salesforce/label/c.OpenCX_Transcript_Note_By_Agent';
+import AGENT_LABEL from '@salesforce/label/c.OpenCX_Transcript_Agent';
+import AN_AGENT_LABEL from '@salesforce/label/c.OpenCX_Transcript_An_Agent';
+import HANDOFF_LABEL from '@salesforce/label/c.OpenCX_Transcript_Handoff';
+import AGENT_JOINED_LABEL from '@salesforce/label/c.OpenCX_Transcript_Agent_Joined';
+import AGENT_TAKEOVER_LABEL from '@salesforce/label/c.OpenCX_Transcript_Agent_Takeover';
+import AI_RESOLVED_LABEL from '@salesforce/label/c.OpenCX_Transcript_AI_Resolved';
+import EVENT_OTHER_LABEL from '@salesforce/label/c.OpenCX_Transcript_Event_Other';
 // Candidates only: each one is parsed with URL and must come out as https.
 const HTTPS_CANDIDATE = /https:\/\/[^\s<>"'`{}|\\^]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
@@ -51,31 +68,42 @@ function createFormatter(options) {
         return new Intl.DateTimeFormat(undefined, { ...options, timeZone: 'UTC' });
     }
 }
-const AUTHOR_LABELS = {
-    visitor: 'Visitor',
-    ai: 'OpenCX AI',
-    human_agent: 'Human agent'
-};
+/** The transcript's own texts, for its template (Custom Labels). */
+export const TRANSCRIPT_LABELS = { region: REGION_LABEL, empty: EMPTY_LABEL };
+/** A label with `{0}`, `{1}` placeholders filled in (Salesforce labels have no format of their own). */
+export function formatLabel(template, ...values) {
+    return template.replace(/\{(\d+)\}/g, (placeholder, index) => {
+        const value = values[Number(index)];
+        return value === undefined ? placeholder : String(value);
+    });
+}
+// A Map, not a plain object: a sender type such as `constructor` or `__proto__` shows as itself.
+const AUTHOR_LABELS = new Map([
+    ['visitor', VISITOR_LABEL],
+    ['ai', AI_LABEL],
+    ['human_agent', HUMAN_AGENT_LABEL]
+]);
 function eventLabel(turn) {
-    const agent = turn.humanAgentId ? `Agent ${turn.humanAgentId}` : 'An agent';
+    const agent = turn.humanAgentId ? formatLabel(AGENT_LABEL, turn.humanAgentId) : AN_AGENT_LABEL;
     switch (turn.eventType) {
         case 'handoff':
-            return 'AI handed the conversation off to a human';
+            return HANDOFF_LABEL;
         case 'human_agent_joined':
-            return `${agent} joined`;
+            return formatLabel(AGENT_JOINED_LABEL, agent);
         case 'human_agent_takeover':
-            return `${agent} took over from the AI`;
+            return formatLabel(AGENT_TAKEOVER_LABEL, agent);
         case 'ai_resolved_issue':
-            return 'AI marked the issue resolved';
+            return AI_RESOLVED_LABEL;
         default:
-            return `OpenCX event: ${turn.eventType ?? 'unknown'}`;
+            return formatLabel(EVENT_OTHER_LABEL, turn.eventType ?? UNKNOWN_LABEL);
     }
 }
 function authorLabel(turn) {
     if (turn.kind === 'note') {
-        return turn.humanAgentId ? `Internal note, agent ${turn.humanAgentId}` : 'Internal note';
+        return turn.humanAgentId ? formatLabel(NOTE_BY_AGENT_LABEL, turn.humanAgentId) : NOTE_LABEL;
     }
-    return AUTHOR_LABELS[turn.author ?? ''] ?? `Sender: ${turn.author ?? 'unknown'}`;
+    const author = turn.author ?? '';
+    return AUTHOR_LABELS.get(author) ?? formatLabel(SENDER_OTHER_LABEL, author || UNKNOWN_LABEL);
 }
 function authorClass(turn) {
     if (turn.kind === 'note')
@@ -113,6 +141,7 @@ export const SLICE = 100;
 /** A turn's height in pixels before layout, for slices not yet near the viewport. */
 const ESTIMATED_TURN_HEIGHT = 64;
 export default class OpencxTranscript extends LightningElement {
+    labels = TRANSCRIPT_LABELS;
     /** Maximum height of the scrolling transcript in pixels; 0 means no limit. */
     @api
     height = 0;
