@@ -8,7 +8,7 @@
 import * as scanner from '@flow-scanner/lightning-flow-scanner-core';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createXmlParser, XMLValidator } from '../scripts/lib/xml.ts';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -81,7 +81,7 @@ export function findFlowFiles(paths: string[]): string[] {
     return out.sort();
 }
 
-const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
+const xmlParser = createXmlParser();
 
 /** Null when the file is a well-formed <Flow> with a processType; otherwise what is wrong. */
 export function flowFileProblem(xml: string): string | null {

@@ -4,7 +4,7 @@
 // credential's principal and secret parameter) is read from the metadata XML itself.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { createXmlParser } from './xml.ts';
 
 export const PROJECT_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -43,18 +43,14 @@ export interface ProjectNames {
 
 type Node = Record<string, unknown>;
 
-const parser = new XMLParser({
-    ignoreAttributes: true,
-    parseTagValue: false,
-    trimValues: true,
-    isArray: (name) =>
-        [
-            'values',
-            'principals',
-            'externalCredentialParameters',
-            'messagingAuthorizations',
-            'customParameters'
-        ].includes(name)
+const parser = createXmlParser({
+    arrays: [
+        'values',
+        'principals',
+        'externalCredentialParameters',
+        'messagingAuthorizations',
+        'customParameters'
+    ]
 });
 
 function readXml(path: string): Node {

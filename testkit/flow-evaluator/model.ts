@@ -2,7 +2,7 @@
 // property, operator, formula function and action the model accepts is one the interpreter
 // implements; anything else is a FlowEvaluatorError here, before the flow runs, whatever path a
 // given run would take.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createXmlParser, XMLValidator } from '../../scripts/lib/xml.ts';
 import { FlowEvaluatorError } from './errors.ts';
 import { formulaReferences, parseFormula, type FormulaNode } from './formula.ts';
 import { isComparisonOperator, type ComparisonOperator, type Scalar } from './values.ts';
@@ -157,15 +157,9 @@ export const GLOBAL_REFERENCES = [
 
 // ---- raw XML access ---------------------------------------------------------------------------
 
-const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    // Keep text exactly (a stringValue of ' Verified ' must stay so); whitespace between child
-    // elements is dropped below.
-    trimValues: false
-});
+// Keep text exactly (a stringValue of ' Verified ' must stay so); whitespace between child
+// elements is dropped below.
+const parser = createXmlParser({ attributes: true, trim: false });
 
 /** Parses Flow XML (the content of a .flow-meta.xml file) into its raw <Flow> element. */
 export function parseFlowXml(xml: string): RawXmlNode {

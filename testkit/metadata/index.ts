@@ -7,7 +7,7 @@
 // children(), because the parser only makes an array when the element actually repeats.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createXmlParser, XMLValidator } from '../../scripts/lib/xml.ts';
 
 export type XmlValue = string | XmlNode | XmlValue[];
 export interface XmlNode {
@@ -18,13 +18,7 @@ export interface XmlNode {
 export const PROJECT_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const METADATA_ROOT = join(PROJECT_ROOT, 'force-app', 'main', 'default');
 
-const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true
-});
+const parser = createXmlParser({ attributes: true });
 
 /** A parsed metadata file: the root element's name (e.g. 'Flow') and its content. */
 export interface MetadataDocument {
