@@ -29,6 +29,10 @@ export interface PreviewConversation {
     turns: PreviewTurn[];
     historyPageCount: number;
     transcriptTruncated: boolean;
+    transcriptPartial: boolean;
+    partialReason: string | null;
+    retryAfterSeconds: number | null;
+    cachedAnswers: number;
 }
 
 export type ApexAnswer = { data: PreviewConversation | null } | { error: { message: string } };

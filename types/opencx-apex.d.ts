@@ -21,7 +21,7 @@ declare module '@salesforce/apex/OpenCxSessionController.getConversation' {
 
     /** Apex OpenCxConversation */
     export interface OpenCxConversation {
-        /** READY | NO_SESSION | NOT_CONFIGURED */
+        /** READY | NO_SESSION | NOT_CONFIGURED | BUSY (OpenCX answered HTTP 429) */
         state: string;
         setupMessage?: string | null;
         sessionId?: string | null;
@@ -40,10 +40,20 @@ declare module '@salesforce/apex/OpenCxSessionController.getConversation' {
         turns?: ConversationTurn[];
         historyPageCount?: number;
         transcriptTruncated?: boolean;
+        /** OpenCX was too slow or failed after the first page: turns holds the pages before. */
+        transcriptPartial?: boolean;
+        /** TIME_BUDGET | TIMEOUT | RATE_LIMITED | SERVER_ERROR | UNREACHABLE | UNEXPECTED_STATUS */
+        partialReason?: string | null;
+        /** BUSY: seconds OpenCX asked to wait (Retry-After); null when it did not say. */
+        retryAfterSeconds?: number | null;
+        /** Answers (session, history pages) read from the org cache rather than from OpenCX. */
+        cachedAnswers?: number;
     }
 
     export interface GetConversationParams {
         messagingSessionId: string;
+        /** true: read OpenCX, not the org cache (the panel's Refresh). */
+        refresh?: boolean;
     }
 
     /** What @wire(getConversation) delivers: data or error, the other undefined. */

@@ -62,7 +62,11 @@ function fromStamp(stamp) {
         updatedAt: null,
         turns: [],
         historyPageCount: 0,
-        transcriptTruncated: false
+        transcriptTruncated: false,
+        transcriptPartial: false,
+        partialReason: null,
+        retryAfterSeconds: null,
+        cachedAnswers: 0
     };
 }
 
@@ -134,6 +138,29 @@ function toConversation({
 
 function notConfigured(conversation, setupMessage) {
     return { ...conversation, state: 'NOT_CONFIGURED', setupMessage };
+}
+
+/** Mirrors OpenCxConversation.busy: OpenCX answered HTTP 429 (Retry-After in seconds or null). */
+function busy(conversation, retryAfterSeconds = null) {
+    return { ...conversation, state: 'BUSY', retryAfterSeconds };
+}
+
+/**
+ * Mirrors OpenCxApiClient.getFullHistory stopping after `pagesRead` pages (time budget spent or a
+ * later page failed): the turns of those pages, flagged partial with the Failure name as reason.
+ */
+function partial(conversation, pagesRead, reason = 'TIME_BUDGET') {
+    const perPage = conversation.historyPageCount
+        ? Math.ceil(conversation.turns.length / conversation.historyPageCount)
+        : 0;
+    return {
+        ...conversation,
+        turns: conversation.turns.slice(0, pagesRead * perPage),
+        historyPageCount: pagesRead,
+        transcriptTruncated: false,
+        transcriptPartial: true,
+        partialReason: reason
+    };
 }
 
 /**
@@ -327,6 +354,8 @@ module.exports = {
     fromStamp,
     toConversation,
     notConfigured,
+    busy,
+    partial,
     generateHistoryPages,
     samples,
     ERROR_MESSAGES
