@@ -77,6 +77,23 @@ test('deploys in three phases, activates the flow before the channel, checks the
         output.stdout.at(-1)!,
         /^Next: npm run provision -- --instance-url http:\/\/127\.0\.0\.1:\d+$/
     );
+    // What other routes read afterwards: queues, permission sets, the channel (inactive), the deployment.
+    const names = (store: 'data' | 'tooling', type: string, field = 'DeveloperName') =>
+        emulator.state[store]
+            .all(type)
+            .map((row) => String(row[field]))
+            .sort();
+    assert.deepEqual(names('data', 'Group'), [
+        'OpenCX_Anonymous_Visitors',
+        'OpenCX_Fallback',
+        'OpenCX_Verified_Visitors'
+    ]);
+    assert.deepEqual(names('data', 'PermissionSet', 'Name'), [
+        'OpenCX_Handoff_Admin',
+        'OpenCX_Handoff_Rep'
+    ]);
+    assert.equal(emulator.state.data.all('MessagingChannel')[0]?.IsActive, false);
+    assert.deepEqual(names('tooling', 'EmbeddedServiceConfig'), ['OpenCX_Handoff']);
     // Phase 3 ran the Apex tests (production default for a request with Apex).
     assert.match(
         output.stdout.join('\n'),
@@ -361,4 +378,26 @@ test('the emulator fails a channel whose flow is not in the org yet (deployed ou
         judgement.failures[0]?.problem ?? '',
         /sessionHandlerQueue: no queue named OpenCX_Fallback/
     );
+});
+
+test('deploying again over an org that has the project: a new flow version activated, the key set kept', async () => {
+    const { startEmulator } = await import('../../testkit/emulator/index.ts');
+    const { ACCESS_TOKEN } = await import('./support.ts');
+    const emulator = await startEmulator();
+    emulator.state.accessToken = ACCESS_TOKEN;
+    emulators.push(emulator);
+    const before = flowDefinition(emulator)!;
+    assert.equal(before.ActiveVersionId, null, 'seeded: version 1, inactive');
+    const output = await deployTo(emulator, ['--json']);
+    assert.equal(output.code, 0, text(output));
+    const report = JSON.parse(output.stdout.join('\n'));
+    assert.deepEqual(report.flows, [{ flow: FLOW, version: 2, outcome: 'activated' }]);
+    assert.deepEqual(report.kept, ['PublicKeyCertificateSet:OpenCX_Identity_Keys']);
+    const after = flowDefinition(emulator)!;
+    assert.equal(after.Id, before.Id);
+    assert.equal(after.ActiveVersionId, after.LatestVersionId);
+    // The channel record is the seeded one, still inactive (a deploy never activates it).
+    const channels = emulator.state.data.all('MessagingChannel');
+    assert.equal(channels.length, 1);
+    assert.equal(channels[0].IsActive, false);
 });

@@ -373,74 +373,117 @@ function savedChannelXml(state: OrgState, xml: string): string {
     );
 }
 
-const RECORD_TYPES = ['QueueRoutingConfig', 'Queue', 'MessagingChannel', 'PublicKeyCertificateSet'];
+/** Inserts the record named `name`, or updates it with `changes` when it exists. */
+function upsertByName(
+    state: OrgState,
+    where: { store: 'data' | 'tooling'; type: string; keyPrefix: string },
+    name: string,
+    created: Record<string, unknown>,
+    changes: Record<string, unknown> = {}
+): void {
+    ensureType(state, where.store, where.type, where.keyPrefix);
+    const existing = findByName(state, where.store, where.type, name);
+    if (existing) {
+        if (Object.keys(changes).length)
+            state[where.store].update(where.type, existing.Id, changes);
+        return;
+    }
+    state[where.store].insert(where.type, { DeveloperName: name, ...created, ...changes });
+}
 
-/** The records and stores other routes read (Group, MessagingChannel, key sets) for a saved component. */
-function commitRecords(state: OrgState, component: DeployComponent, xml: string): void {
-    if (!RECORD_TYPES.includes(component.type)) return;
-    const root = rootOf(xml);
-    if (component.type === 'QueueRoutingConfig') {
-        ensureType(state, 'data', 'QueueRoutingConfig', '0K9');
-        if (!findByName(state, 'data', 'QueueRoutingConfig', component.fullName)) {
-            state.data.insert('QueueRoutingConfig', {
-                DeveloperName: component.fullName,
-                MasterLabel: String(root.label ?? component.fullName)
-            });
-        }
-    }
-    if (component.type === 'Queue') {
-        ensureType(state, 'data', 'Group', '00G');
-        if (!findByName(state, 'data', 'Group', component.fullName)) {
-            const config = findByName(
-                state,
-                'data',
-                'QueueRoutingConfig',
-                String(root.queueRoutingConfig ?? '')
-            );
-            state.data.insert('Group', {
-                Name: String(root.name ?? component.fullName),
-                DeveloperName: component.fullName,
-                Type: 'Queue',
-                QueueRoutingConfigId: config?.Id ?? null
-            });
-        }
-    }
-    if (component.type === 'MessagingChannel') {
-        ensureType(state, 'data', 'MessagingChannel', '0Mj');
+type RecordWriter = (state: OrgState, name: string, root: Node) => void;
+
+/** The records other routes read (provisioning's preflight, MIAW routing) for a saved component. */
+const RECORD_WRITERS: Record<string, RecordWriter> = {
+    QueueRoutingConfig: (state, name, root) =>
+        upsertByName(state, { store: 'data', type: 'QueueRoutingConfig', keyPrefix: '0K9' }, name, {
+            MasterLabel: String(root.label ?? name)
+        }),
+    Queue: (state, name, root) => {
+        const config = findByName(
+            state,
+            'data',
+            'QueueRoutingConfig',
+            String(root.queueRoutingConfig ?? '')
+        );
+        upsertByName(state, { store: 'data', type: 'Group', keyPrefix: '00G' }, name, {
+            Name: String(root.name ?? name),
+            Type: 'Queue',
+            QueueRoutingConfigId: config?.Id ?? null
+        });
+    },
+    PermissionSet: (state, name, root) => {
+        // PermissionSet is the one type here named by Name, not DeveloperName.
+        ensureType(state, 'data', 'PermissionSet', '0PS');
+        if (state.data.all('PermissionSet').some((record) => record.Name === name)) return;
+        state.data.insert('PermissionSet', {
+            Name: name,
+            Label: String(root.label ?? name),
+            IsOwnedByProfile: false
+        });
+    },
+    PresenceUserConfig: (state, name, root) =>
+        upsertByName(state, { store: 'data', type: 'PresenceUserConfig', keyPrefix: '0Nd' }, name, {
+            MasterLabel: String(root.label ?? name),
+            Capacity: Number(root.capacity ?? 0)
+        }),
+    ServicePresenceStatus: (state, name, root) =>
+        upsertByName(
+            state,
+            { store: 'data', type: 'ServicePresenceStatus', keyPrefix: '0N5' },
+            name,
+            {
+                MasterLabel: String(root.label ?? name)
+            }
+        ),
+    MessagingChannel: (state, name, root) => {
         const flow = findByName(
             state,
             'tooling',
             'FlowDefinition',
             String(root.sessionHandlerFlow ?? '')
         );
-        const fields = {
-            SessionHandlerType: String(root.sessionHandlerType ?? ''),
-            SessionHandlerId: flow?.Id ?? null,
-            LastModifiedDate: state.now()
-        };
-        const existing = findByName(state, 'data', 'MessagingChannel', component.fullName);
-        if (existing) state.data.update('MessagingChannel', existing.Id, fields);
-        else
-            state.data.insert('MessagingChannel', {
-                DeveloperName: component.fullName,
+        upsertByName(
+            state,
+            { store: 'data', type: 'MessagingChannel', keyPrefix: '0Mj' },
+            name,
+            {
                 MasterLabel: String(root.masterLabel ?? ''),
                 MessageType: String(root.messagingChannelType ?? ''),
-                IsActive: false,
-                ...fields
-            });
-    }
-    if (component.type === 'PublicKeyCertificateSet') {
-        const store = state.metadataOfType('PublicKeyCertificateSet');
+                IsActive: false
+            },
+            {
+                SessionHandlerType: String(root.sessionHandlerType ?? ''),
+                SessionHandlerId: flow?.Id ?? null,
+                LastModifiedDate: state.now()
+            }
+        );
+    },
+    EmbeddedServiceConfig: (state, name, root) =>
+        upsertByName(
+            state,
+            { store: 'tooling', type: 'EmbeddedServiceConfig', keyPrefix: '0Hs' },
+            name,
+            { MasterLabel: String(root.masterLabel ?? name), IsEnabled: true },
+            {
+                DeploymentType: String(root.deploymentType ?? ''),
+                DeploymentFeature: String(root.deploymentFeature ?? ''),
+                LastModifiedDate: state.now()
+            }
+        ),
+    PublicKeyCertificateSet: (state, name, root) =>
         // A deploy replaces the set: keys the file does not list (provisioned ones) are gone.
-        const keys = list(root.publicKeyCertificateSetKeys as unknown[]);
-        store.set(component.fullName, {
-            fullName: component.fullName,
+        state.metadataOfType('PublicKeyCertificateSet').set(name, {
+            fullName: name,
             masterLabel: String(root.masterLabel ?? ''),
             type: String(root.type ?? ''),
             ...(root.jwtIssuer ? { jwtIssuer: String(root.jwtIssuer) } : {}),
-            publicKeyCertificateSetKeys: keys
-        });
-    }
+            publicKeyCertificateSetKeys: list(root.publicKeyCertificateSetKeys as unknown[])
+        })
+};
+
+function commitRecords(state: OrgState, component: DeployComponent, xml: string): void {
+    RECORD_WRITERS[component.type]?.(state, component.fullName, rootOf(xml));
 }
 
 function commitComponent(
