@@ -17,7 +17,7 @@ import {
     renameSync,
     writeFileSync
 } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import JSZip from 'jszip';
 
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -50,12 +50,21 @@ export function probeJava(path: string): JavaRuntime | null {
     return Number.isFinite(feature) ? { path, feature, version } : null;
 }
 
+/** The first `java` on the PATH, or undefined. */
+function javaOnPath(): string | undefined {
+    return (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((folder) => join(folder, 'java'))
+        .find((path) => existsSync(path));
+}
+
 /** java executables to consider: OPENCX_APEX_JAVA, JAVA_HOME, the PATH, the usual JDK folders. */
 function javaCandidates(): string[] {
     const candidates = [
         process.env.OPENCX_APEX_JAVA,
         process.env.JAVA_HOME && join(process.env.JAVA_HOME, 'bin', 'java'),
-        'java'
+        javaOnPath()
     ];
     for (const folder of ['/usr/lib/jvm', '/Library/Java/JavaVirtualMachines']) {
         if (!existsSync(folder)) continue;
@@ -66,9 +75,7 @@ function javaCandidates(): string[] {
             );
         }
     }
-    return candidates.filter(
-        (path): path is string => Boolean(path) && (path === 'java' || existsSync(path as string))
-    );
+    return candidates.filter((path): path is string => Boolean(path) && existsSync(path!));
 }
 
 /** Every distinct Java runtime found, newest first. */
@@ -76,9 +83,9 @@ export function findJavaRuntimes(): JavaRuntime[] {
     const seen = new Set<string>();
     const runtimes: JavaRuntime[] = [];
     for (const path of javaCandidates()) {
-        let key = path;
+        let key: string;
         try {
-            key = path === 'java' ? path : realpathSync(path);
+            key = realpathSync(path);
         } catch {
             continue;
         }
