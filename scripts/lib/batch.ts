@@ -1,8 +1,10 @@
 // Few-call reads and writes over jsforce: queries packed into Composite requests, records written
 // with sObject Collections (200 records per collection) packed 5 collections per Composite call
-// (Salesforce allows at most 5 collections or queries among a Composite's 25 subrequests), and
-// SOQL quoting.
+// (Salesforce allows at most 5 collections or queries among a Composite's 25 subrequests), SOQL
+// quoting, and IN-lists split so no query URI passes Salesforce's 16,384-byte limit (HTTP 431).
+// Every answer is checked for its shape before use (scripts/lib/answer.ts).
 import type { Connection } from 'jsforce';
+import { expectAnswer, isObject } from './answer.ts';
 
 export const COLLECTION_SIZE = 200;
 export const COLLECTIONS_PER_COMPOSITE = 5;
@@ -45,6 +47,56 @@ export function soqlList(values: string[]): string {
     return `(${values.map(soqlQuote).join(', ')})`;
 }
 
+/** Room for a query's URI: 16,384 bytes less the path (/services/data/vNN.0/query?q=) and slack. */
+export const QUERY_URI_BUDGET = 16_384 - 512;
+
+/**
+ * `SELECT … WHERE field IN (…)` queries over `values`: at most `maxPerQuery` values each, and each
+ * query's URL-encoded text within QUERY_URI_BUDGET (long usernames reach it before 200 do).
+ */
+export function inQueries(
+    select: string,
+    field: string,
+    values: string[],
+    maxPerQuery = 200,
+    budget = QUERY_URI_BUDGET
+): string[] {
+    const head = encodeURIComponent(`${select} WHERE ${field} IN ()`).length;
+    const separator = encodeURIComponent(', ').length;
+    const queries: string[] = [];
+    let part: string[] = [];
+    let length = head;
+    for (const value of values) {
+        const quoted = soqlQuote(value);
+        const cost = encodeURIComponent(quoted).length + (part.length ? separator : 0);
+        if (part.length > 0 && (part.length >= maxPerQuery || length + cost > budget)) {
+            queries.push(`${select} WHERE ${field} IN (${part.map(soqlQuote).join(', ')})`);
+            part = [];
+            length = head;
+        }
+        part.push(value);
+        length += encodeURIComponent(quoted).length + (part.length > 1 ? separator : 0);
+    }
+    if (part.length)
+        queries.push(`${select} WHERE ${field} IN (${part.map(soqlQuote).join(', ')})`);
+    return queries;
+}
+
+const isQueryResponse = (body: unknown): boolean =>
+    isObject(body) && Array.isArray(body.records) && typeof body.done === 'boolean';
+
+const isCompositeResponse = (body: unknown): boolean =>
+    isObject(body) &&
+    Array.isArray(body.compositeResponse) &&
+    body.compositeResponse.every(
+        (item) => isObject(item) && typeof item.httpStatusCode === 'number'
+    );
+
+const isSaveResults = (count: number) => (body: unknown) =>
+    Array.isArray(body) &&
+    body.length === count &&
+    body.every((item) => isObject(item) && typeof item.success === 'boolean');
+
 export function chunk<T>(items: T[], size: number): T[][] {
     const out: T[][] = [];
     for (let index = 0; index < items.length; index += size) {
@@ -67,28 +119,39 @@ async function composite(
     conn: Connection,
     subrequests: { method: string; url: string; body?: unknown }[]
 ) {
-    const response = await conn.request<CompositeResponse>({
-        method: 'POST',
-        url: '/composite',
-        body: JSON.stringify({
-            allOrNone: false,
-            compositeRequest: subrequests.map((sub, index) => ({
-                ...sub,
-                referenceId: `r${index}`
-            }))
+    const response = expectAnswer<CompositeResponse>(
+        await conn.request({
+            method: 'POST',
+            url: '/composite',
+            body: JSON.stringify({
+                allOrNone: false,
+                compositeRequest: subrequests.map((sub, index) => ({
+                    ...sub,
+                    referenceId: `r${index}`
+                }))
+            }),
+            headers: { 'content-type': 'application/json' }
         }),
-        headers: { 'content-type': 'application/json' }
-    });
+        isCompositeResponse,
+        'a Composite request'
+    );
+    if (response.compositeResponse.length !== subrequests.length) {
+        expectAnswer(response, () => false, 'a Composite request (wrong number of answers)');
+    }
     return response.compositeResponse;
 }
 
 /** Follows nextRecordsUrl until every record is read. */
-async function drain(conn: Connection, first: QueryResponse): Promise<SObjectRow[]> {
-    const records = [...first.records];
-    let page = first;
+async function drain(conn: Connection, answer: unknown, what: string): Promise<SObjectRow[]> {
+    let page = expectAnswer<QueryResponse>(answer, isQueryResponse, what);
+    const records = [...page.records];
     while (!page.done && page.nextRecordsUrl) {
-        page = await conn.request<QueryResponse>(page.nextRecordsUrl);
-        records.push(...page.records);
+        page = expectAnswer<QueryResponse>(
+            await conn.request(page.nextRecordsUrl),
+            isQueryResponse,
+            what
+        );
+        for (const record of page.records) records.push(record);
     }
     return records;
 }
@@ -133,7 +196,7 @@ export async function queryManySettled(
             results.push(
                 response.httpStatusCode >= 300
                     ? subrequestError(response.body, response.httpStatusCode)
-                    : await drain(conn, response.body as QueryResponse)
+                    : await drain(conn, response.body, 'a query')
             );
         }
     }
@@ -142,14 +205,16 @@ export async function queryManySettled(
 
 /** One data API query, every page. */
 export async function queryAll(conn: Connection, soql: string): Promise<SObjectRow[]> {
-    const first = await conn.request<QueryResponse>(`/query?q=${encodeURIComponent(soql)}`);
-    return drain(conn, first);
+    return drain(conn, await conn.request(`/query?q=${encodeURIComponent(soql)}`), 'a query');
 }
 
 /** One Tooling API query, every page. */
 export async function toolingQueryAll(conn: Connection, soql: string): Promise<SObjectRow[]> {
-    const first = await conn.request<QueryResponse>(`/tooling/query?q=${encodeURIComponent(soql)}`);
-    return drain(conn, first);
+    return drain(
+        conn,
+        await conn.request(`/tooling/query?q=${encodeURIComponent(soql)}`),
+        'a Tooling API query'
+    );
 }
 
 export interface RecordWrite {
@@ -178,7 +243,10 @@ export async function saveRecords(
     const collections: { indexes: number[]; body: unknown }[] = [];
     const byType = new Map<string, number[]>();
     records.forEach((record, index) => {
-        byType.set(record.type, [...(byType.get(record.type) ?? []), index]);
+        // push, not a copy per record: grouping 50,000 records stays linear.
+        const indexes = byType.get(record.type);
+        if (indexes) indexes.push(index);
+        else byType.set(record.type, [index]);
     });
     for (const [type, indexes] of byType) {
         for (const part of chunk(indexes, COLLECTION_SIZE)) {
@@ -201,7 +269,7 @@ export async function saveRecords(
         const bodies: unknown[] =
             group.length === 1
                 ? [
-                      await conn.request<SaveResult[]>({
+                      await conn.request({
                           method,
                           url: '/composite/sobjects',
                           body: JSON.stringify(group[0].body),
@@ -220,7 +288,11 @@ export async function saveRecords(
                       return response.body;
                   });
         group.forEach((collection, position) => {
-            const saved = bodies[position] as SaveResult[];
+            const saved = expectAnswer<SaveResult[]>(
+                bodies[position],
+                isSaveResults(collection.indexes.length),
+                'an sObject Collections write'
+            );
             collection.indexes.forEach((index, offset) => (results[index] = saved[offset]));
         });
     }

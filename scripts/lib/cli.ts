@@ -108,7 +108,7 @@ function usageMessage(error: Error & { code?: string }): string {
     const option = /'(?:-\w, )?(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? '';
     switch (error.code) {
         case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-            return `unknown option ${option}`;
+            return `unknown option ${option} (see --help)`;
         case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
             return /argument missing|ambiguous/.test(error.message)
                 ? `${option} needs a value (a value that starts with "-" goes as ${option}=<value>)`

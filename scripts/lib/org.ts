@@ -2,6 +2,8 @@
 // on. Two ways in: the CLI's stored login (@salesforce/core reads ~/.sfdx and refreshes the token),
 // or --instance-url with SF_ACCESS_TOKEN for CI. Either way the result is a jsforce Connection.
 import { Connection } from 'jsforce';
+import { CliError, EXIT } from './cli.ts';
+import { applyRequestPolicy, requestPolicy, type RequestPolicy } from './http.ts';
 
 export interface OrgTarget {
     /** `sf` alias or username (stored login). */
@@ -10,6 +12,8 @@ export interface OrgTarget {
     instanceUrl?: string;
     accessToken?: string;
     apiVersion: string;
+    /** Deadlines, progress and retries (default: 120 s, progress on stderr every 10 s). */
+    policy?: RequestPolicy;
 }
 
 export interface OrgConnection {
@@ -20,7 +24,20 @@ export interface OrgConnection {
     loginHint: string;
 }
 
-export class OrgConnectionError extends Error {}
+export class OrgConnectionError extends CliError {
+    constructor(message: string, fix?: string) {
+        super('LOGIN', message, { fix, exitCode: EXIT.usage });
+        this.name = 'OrgConnectionError';
+    }
+}
+
+function withPolicy(conn: Connection, target: OrgTarget): Connection {
+    applyRequestPolicy(
+        conn,
+        target.policy ?? requestPolicy(process.env, (line) => process.stderr.write(`${line}\n`))
+    );
+    return conn;
+}
 
 function loginHint(alias: string | undefined): string {
     return alias
@@ -40,11 +57,14 @@ export async function connectToOrg(target: OrgTarget): Promise<OrgConnection> {
             throw new OrgConnectionError(`--instance-url must start with https:// (got ${url})`);
         }
         return {
-            conn: new Connection({
-                instanceUrl: url,
-                accessToken: target.accessToken,
-                version: target.apiVersion
-            }),
+            conn: withPolicy(
+                new Connection({
+                    instanceUrl: url,
+                    accessToken: target.accessToken,
+                    version: target.apiVersion
+                }),
+                target
+            ),
             label: url,
             loginHint: loginHint(undefined)
         };
@@ -71,14 +91,56 @@ export async function connectToOrg(target: OrgTarget): Promise<OrgConnection> {
     }
     const coreConnection = org.getConnection(target.apiVersion);
     return {
-        conn: new Connection({
-            instanceUrl: coreConnection.instanceUrl,
-            accessToken: coreConnection.accessToken ?? undefined,
-            version: target.apiVersion
-        }),
+        conn: withPolicy(
+            new Connection({
+                instanceUrl: coreConnection.instanceUrl,
+                accessToken: coreConnection.accessToken ?? undefined,
+                version: target.apiVersion
+            }),
+            target
+        ),
         label: alias,
         loginHint: loginHint(alias)
     };
+}
+
+const NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET'];
+
+/**
+ * Any failure as a CliError an admin can act on: an expired or bad session (REST 401 or the SOAP
+ * fault sf:INVALID_SESSION_ID) is a login problem, exit 2, with the command that renews it; a lost
+ * connection says to rerun; an HTML page is named as such instead of printed.
+ */
+export function toCliError(
+    error: unknown,
+    org: Pick<OrgConnection, 'label' | 'loginHint'>
+): CliError {
+    if (error instanceof CliError) return error;
+    const err = error as { name?: string; errorCode?: string; code?: string; message?: string };
+    const code = err.errorCode ?? err.name ?? '';
+    if (/(^|:)INVALID_SESSION_ID$/.test(code) || /ERROR_HTTP_401/.test(code)) {
+        return new CliError(
+            'LOGIN',
+            `The Salesforce session for ${org.label} has expired or is invalid: run ${org.loginHint}, then rerun this command.`,
+            { fix: org.loginHint, exitCode: EXIT.usage }
+        );
+    }
+    if (err.name === 'FetchError' || NETWORK_CODES.includes(err.code ?? '')) {
+        return new CliError(
+            'CONNECTION_LOST',
+            `Lost the connection to ${org.label} (${err.code ?? err.message}). Rerun the command: finished changes are kept and skipped.`,
+            { fix: 'rerun the command' }
+        );
+    }
+    const message = err.message ?? String(error);
+    if (/^\s*<(!doctype|html)/i.test(message)) {
+        return new CliError(
+            'UNREADABLE_ANSWER',
+            `unreadable answer from ${org.label}: ${code ? `${code} with ` : ''}an HTML page instead of an API answer (maintenance, or a proxy in between)`,
+            { fix: 'rerun in a few minutes; open the org in a browser to see the page' }
+        );
+    }
+    return new CliError(code || 'API_ERROR', `${code ? `${code}: ` : ''}${message}`);
 }
 
 /** An error message for an admin: expired logins and lost connections say what to do next. */
@@ -86,18 +148,5 @@ export function describeApiError(
     error: unknown,
     org: Pick<OrgConnection, 'label' | 'loginHint'>
 ): string {
-    const err = error as { name?: string; errorCode?: string; code?: string; message?: string };
-    const code = err.errorCode ?? err.name ?? '';
-    if (code === 'INVALID_SESSION_ID' || /ERROR_HTTP_401/.test(code)) {
-        return `The Salesforce session for ${org.label} has expired or is invalid: run ${org.loginHint}, then rerun this command.`;
-    }
-    if (
-        err.name === 'FetchError' ||
-        ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET'].includes(
-            err.code ?? ''
-        )
-    ) {
-        return `Lost the connection to ${org.label} (${err.code ?? err.message}). Rerun the command: finished changes are kept and skipped.`;
-    }
-    return `${code ? `${code}: ` : ''}${err.message ?? String(error)}`;
+    return toCliError(error, org).message;
 }

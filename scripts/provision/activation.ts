@@ -4,11 +4,17 @@
 // that says a deployment is published, so the run records each publish locally
 // (<state dir>/<org id>/publish.json) with the deployment's and channel's LastModifiedDate: a rerun
 // publishes again only when either changed since, or when the last publish did not finish.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { soqlQuote, queryAll } from '../lib/batch.ts';
-import type { PlannedChange, ProvisionContext, Step } from './context.ts';
-import type { OrgSnapshot } from './preflight.ts';
+import { writeFileAtomic } from '../lib/atomic-file.ts';
+import {
+    PlanError,
+    type OrgSnapshot,
+    type PlannedChange,
+    type ProvisionContext,
+    type Step
+} from './context.ts';
 
 export const PUBLISH_MIN_API_VERSION = 67;
 
@@ -59,9 +65,14 @@ export const activationStep: Step = {
     id: 'activation',
     title: 'Flow, channel, deployment',
     plan: async ({ conn, snapshot, project, options }: ProvisionContext) => {
-        const flow = snapshot.flow!;
-        const channel = snapshot.channel!;
-        const deployment = snapshot.deployment!;
+        const { flow, channel, deployment } = snapshot;
+        // The preflight stops the run when any is missing; this guards a changed snapshot.
+        if (!flow || !channel || !deployment) {
+            throw new PlanError(
+                'the flow, channel or deployment is not in the org: deploy the project first',
+                1
+            );
+        }
         const changes: PlannedChange[] = [];
         const flowNeedsActivation =
             flow.LatestVersionId !== null && flow.ActiveVersionId !== flow.LatestVersionId;
@@ -125,15 +136,16 @@ export const activationStep: Step = {
                         body: '{}',
                         headers: { 'content-type': 'application/json' }
                     });
-                    const path = publishRecordPath(options.stateDir, snapshot.orgId);
-                    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
                     const published: PublishRecord = {
                         deploymentId: deployment.Id,
                         deploymentLastModified: deployment.LastModifiedDate,
                         channelLastModified,
                         publishedAt: new Date().toISOString()
                     };
-                    writeFileSync(path, `${JSON.stringify(published, null, 2)}\n`);
+                    writeFileAtomic(
+                        publishRecordPath(options.stateDir, snapshot.orgId),
+                        `${JSON.stringify(published, null, 2)}\n`
+                    );
                     done.push('deployment published');
                 }
                 if (manualPublish) done.push(`publish ${project.deployment} in Setup`);

@@ -1,6 +1,7 @@
 // Command line of `npm run provision`: flags, --help, and where the OpenCX API key is read from
 // (OPENCX_API_KEY, or a prompt that does not echo).
 import { resolve } from 'node:path';
+import { ORG_FLAGS, OUTPUT_FLAGS, orgTarget, parseFlags, usageError } from '../lib/cli.ts';
 import { PlanError, type RunOptions } from './context.ts';
 
 export const HELP = `Usage: npm run provision -- --target-org <alias|username> [options]
@@ -12,7 +13,8 @@ what is missing, so running it again is safe; an interrupted run finishes on the
 Steps: 1 preflight (API version, Messaging, Omni-Channel, deployed metadata) · 2 reps and admins
 (queue members, permission sets, presence configuration; from the config file) · 3 OpenCX API key
 into the External Credential · 4 routing flow and channel active, deployment published ·
-5 user-verification key (RSA 2048, private key file mode 0600, public JWK in the key set) ·
+5 user-verification key, visitorVerification "verified" only (RSA 2048, private key file mode
+0600, public JWK in the key set) ·
 6 dashboard values.
 
 Options:
@@ -24,98 +26,56 @@ Options:
   --check                            doctor: check every known cause of lost handoffs, with the
                                      Setup path that fixes each; exits 1 when one fails
   --json                             print one JSON document on stdout and nothing else
-  --rotate-key                       replace the private key file with a new key (the old key
-                                     stays registered until you remove it in Setup)
+  --rotate-key                       replace the private key file with a new key once the org has
+                                     it (the old key stays registered until you remove it in Setup)
   --update-api-key                   store the API key even when one is already set (replace it)
   --help, -h                         this text
 
 Environment:
   OPENCX_API_KEY   the OpenCX API key (otherwise asked for, without echo; never printed or logged)
   SF_ACCESS_TOKEN  access token for --instance-url
+  OPENCX_REQUEST_TIMEOUT_SECONDS
+                   deadline of one request (default 120); while a request waits, a line is
+                   printed on stderr every 10 s
 
-Exit codes: 0 done / all checks passed, 1 a step or check failed, 2 bad usage, config or login.`;
-
-export class UsageError extends Error {}
+Exit codes: 0 done / all checks passed, 1 a step or check failed, 2 bad usage, config or login.
+See docs/provisioning.md.`;
 
 export interface ParsedArgs {
     help: boolean;
-    options: Omit<RunOptions, 'readApiKey' | 'accessToken' | 'stateDir'>;
+    options: Omit<RunOptions, 'readApiKey' | 'accessToken' | 'stateDir' | 'env'>;
 }
 
+const FLAGS = {
+    ...ORG_FLAGS,
+    ...OUTPUT_FLAGS,
+    config: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    check: { type: 'boolean' },
+    'rotate-key': { type: 'boolean' },
+    'update-api-key': { type: 'boolean' }
+} as const;
+
+/** Parses the command line; every problem is a usage CliError (exit 2). */
 export function parseArgs(argv: string[]): ParsedArgs {
+    const values = parseFlags(argv, FLAGS);
     const options: ParsedArgs['options'] = {
-        dryRun: false,
-        check: false,
-        json: false,
-        rotateKey: false,
-        updateApiKey: false
+        targetOrg: values['target-org'],
+        instanceUrl: values['instance-url'],
+        ...(values.config === undefined ? {} : { configPath: values.config, configExplicit: true }),
+        dryRun: values['dry-run'] ?? false,
+        check: values.check ?? false,
+        json: values.json ?? false,
+        rotateKey: values['rotate-key'] ?? false,
+        updateApiKey: values['update-api-key'] ?? false
     };
-    let help = false;
-    const value = (flag: string, index: number): string => {
-        const next = argv[index + 1];
-        if (next === undefined || next.startsWith('--'))
-            throw new UsageError(`${flag} needs a value`);
-        return next;
-    };
-    for (let index = 0; index < argv.length; index += 1) {
-        const arg = argv[index];
-        const [flag, inline] =
-            arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-        const take = () => {
-            if (inline !== undefined) return inline;
-            const found = value(flag, index);
-            index += 1;
-            return found;
-        };
-        switch (flag) {
-            case '--target-org':
-            case '-o':
-                options.targetOrg = take();
-                break;
-            case '--instance-url':
-                options.instanceUrl = take();
-                break;
-            case '--config':
-                options.configPath = take();
-                options.configExplicit = true;
-                break;
-            case '--dry-run':
-                options.dryRun = true;
-                break;
-            case '--check':
-                options.check = true;
-                break;
-            case '--json':
-                options.json = true;
-                break;
-            case '--rotate-key':
-                options.rotateKey = true;
-                break;
-            case '--update-api-key':
-                options.updateApiKey = true;
-                break;
-            case '--help':
-            case '-h':
-                help = true;
-                break;
-            default:
-                throw new UsageError(`unknown option ${arg} (see --help)`);
-        }
-    }
-    if (!help) {
-        if (!options.targetOrg && !options.instanceUrl) {
-            throw new UsageError(
-                '--target-org <alias|username> is required (or --instance-url with SF_ACCESS_TOKEN)'
-            );
-        }
-        if (options.targetOrg && options.instanceUrl) {
-            throw new UsageError('use either --target-org or --instance-url, not both');
-        }
-        if (options.check && (options.dryRun || options.rotateKey || options.updateApiKey)) {
-            throw new UsageError(
-                '--check only reads; it cannot be combined with --dry-run, --rotate-key or --update-api-key'
-            );
-        }
+    const help = values.help ?? false;
+    if (help) return { help, options };
+    orgTarget(values, {});
+    if (options.check && (options.dryRun || options.rotateKey || options.updateApiKey)) {
+        throw usageError(
+            '--check only reads; it cannot be combined with --dry-run, --rotate-key or --update-api-key'
+        );
     }
     return { help, options };
 }
@@ -178,6 +138,7 @@ export function buildRunOptions(
         ...parsed.options,
         accessToken: env.SF_ACCESS_TOKEN,
         stateDir: resolve(cwd, '.opencx'),
-        readApiKey: apiKeyReader(env)
+        readApiKey: apiKeyReader(env),
+        env
     };
 }

@@ -2,10 +2,11 @@
 // options and the org snapshot the preflight read; and the shape of a step's plan and result.
 // A step first plans (reads only, and says what it would change), then applies only the difference.
 import type { Connection } from 'jsforce';
+import { CliError, EXIT, type CheckLine, type ExitCode } from '../lib/cli.ts';
 import type { OrgConnection } from '../lib/org.ts';
 import type { ProjectNames } from '../lib/project.ts';
+import type { Redactor } from '../lib/redact.ts';
 import type { ProvisionConfig } from './config.ts';
-import type { OrgSnapshot } from './preflight.ts';
 
 export type Outcome = 'created' | 'updated' | 'unchanged';
 
@@ -25,6 +26,43 @@ export interface RunOptions {
     stateDir: string;
     /** Where the OpenCX API key comes from (env variable or a hidden prompt). */
     readApiKey: () => Promise<string>;
+    /** Environment the run reads (request deadline: OPENCX_REQUEST_TIMEOUT_SECONDS). */
+    env: NodeJS.ProcessEnv;
+}
+
+/** The org state the steps and the doctor work from, read once by the preflight. */
+export interface OrgSnapshot {
+    orgId: string;
+    orgName: string;
+    instanceUrl: string;
+    /** API versions the org serves, e.g. ['64.0', '65.0', '66.0']. */
+    apiVersions: string[];
+    messagingEnabled: boolean;
+    omniChannelEnabled: boolean;
+    /** Queue developer name → Group id (project queues and every queue a routing rule names). */
+    queues: Map<string, string>;
+    permissionSets: Map<string, string>;
+    presenceConfigId: string | undefined;
+    presenceStatuses: Map<string, string>;
+    serviceChannelId: string | undefined;
+    channel:
+        | {
+              Id: string;
+              IsActive: boolean;
+              SessionHandlerId: string | null;
+              LastModifiedDate: string;
+          }
+        | undefined;
+    flow:
+        | {
+              Id: string;
+              ActiveVersionId: string | null;
+              LatestVersionId: string | null;
+              latestVersionNumber: number | null;
+          }
+        | undefined;
+    deployment: { Id: string; IsEnabled: boolean; LastModifiedDate: string } | undefined;
+    rules: { name: string; consumerType: string; queue: string; active: boolean }[] | undefined;
 }
 
 export interface ProvisionContext {
@@ -36,6 +74,8 @@ export interface ProvisionContext {
     snapshot: OrgSnapshot;
     /** Values steps learn for the dashboard (key id, issuer, key path). */
     facts: DashboardFacts;
+    /** Every secret the run knows (API key, access token, private key) is kept out of output. */
+    redactor: Redactor;
 }
 
 export interface DashboardFacts {
@@ -73,20 +113,14 @@ export interface Step {
 }
 
 /** A problem that stops the run before any write (bad config seen against the org, missing setup). */
-export class PlanError extends Error {
-    constructor(
-        message: string,
-        readonly exitCode = 2
-    ) {
-        super(message);
+export class PlanError extends CliError {
+    constructor(message: string, exitCode: ExitCode = EXIT.usage, fix?: string) {
+        super('PLAN', message, { exitCode, fix });
+        this.name = 'PlanError';
     }
 }
 
 /** A doctor finding: pass/fail with the Setup path that fixes it. */
-export interface Check {
+export interface Check extends CheckLine {
     id: string;
-    title: string;
-    passed: boolean;
-    detail: string;
-    fix?: string;
 }

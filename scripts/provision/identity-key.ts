@@ -1,58 +1,30 @@
-// Step 5, the user-verification key. OpenCX signs each verified visitor's identity token (RS256) with
-// a private key; Salesforce checks it against the channel's key set. This step makes an RSA 2048
-// key locally, writes the private key PEM with mode 0600 (never over an existing file unless
-// --rotate-key), and registers its public JWK (kid, alg RS256, x5c self-signed certificate) through
-// the Metadata API: a PublicKeyCertificate holding the JWK, referenced from the
-// PublicKeyCertificateSet, whose jwtIssuer must equal the issuer OpenCX puts in its tokens.
-// Order: the key file first, then the org, so a failure in between leaves a key a rerun registers.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { Connection } from 'jsforce';
+// Step 5, the user-verification key (visitorVerification 'verified' only). OpenCX signs each verified
+// visitor's identity token (RS256) with a private key; Salesforce checks it against the channel's key
+// set. This step makes an RSA 2048 key locally and registers its public JWK (kid, alg RS256, x5c
+// self-signed certificate) through the Metadata API: a PublicKeyCertificate holding the JWK,
+// referenced from the PublicKeyCertificateSet, whose jwtIssuer must equal the issuer OpenCX uses.
+// The key file: written atomically, never through a symlink or over a file that is not a key
+// (scripts/lib/key-file.ts). A first key is written before it is registered, so a failure in between
+// leaves a key a rerun registers. A rotated key waits in <key>.pending until the org has it; only
+// then does it replace the working key, so a failed rotation leaves the working key as it was.
+import { certificateName, generatePrivateKeyPem, publicJwk } from '../lib/identity-key.ts';
 import {
-    certificateName,
-    generatePrivateKeyPem,
-    keyId,
-    publicJwk,
-    readPrivateKey
-} from '../lib/identity-key.ts';
-import { assertSaved, readMetadata, upsertMetadata } from '../lib/metadata-api.ts';
+    inspectKeyFile,
+    pendingKeyPath,
+    promotePendingKey,
+    type KeyFileState
+} from '../lib/key-file.ts';
+import { writeFileAtomic } from '../lib/atomic-file.ts';
+import {
+    defaultPrivateKeyPath,
+    readKeySet,
+    registerInKeySet,
+    registeredCertificates
+} from '../lib/key-set.ts';
+import { assertSaved, upsertMetadata } from '../lib/metadata-api.ts';
 import type { ProjectNames } from '../lib/project.ts';
+import type { Connection } from 'jsforce';
 import { PlanError, type PlannedChange, type ProvisionContext, type Step } from './context.ts';
-
-export interface KeySetComponent {
-    fullName?: string;
-    masterLabel?: string;
-    description?: string;
-    type?: string;
-    jwtIssuer?: string;
-    jwksEndPoint?: string;
-    publicKeyCertificateSetKeys?:
-        { publicKeyCertificate: string } | { publicKeyCertificate: string }[];
-}
-
-function toArray<T>(value: T | T[] | undefined): T[] {
-    if (value === undefined || value === null) return [];
-    return Array.isArray(value) ? value : [value];
-}
-
-/** The key set as the org has it; undefined when it is not deployed. */
-export async function readKeySet(
-    conn: Connection,
-    project: ProjectNames
-): Promise<KeySetComponent | undefined> {
-    const [component] = await readMetadata<KeySetComponent>(conn, 'PublicKeyCertificateSet', [
-        project.keySet.name
-    ]);
-    return component?.fullName ? component : undefined;
-}
-
-export function registeredCertificates(keySet: KeySetComponent): string[] {
-    return toArray(keySet.publicKeyCertificateSetKeys).map((key) => key.publicKeyCertificate);
-}
-
-export function defaultPrivateKeyPath(stateDir: string, orgId: string): string {
-    return join(stateDir, orgId, 'identity-key.pem');
-}
 
 export function expectedIssuer(
     context: Pick<ProvisionContext, 'config' | 'project'>
@@ -60,28 +32,106 @@ export function expectedIssuer(
     return context.config.identity.issuer ?? context.project.keySet.issuer;
 }
 
-/** The kid of the private key at `path`; throws PlanError when the file is not a usable key. */
-export function localKeyId(path: string, rotateHint: boolean): string {
-    try {
-        return keyId(readPrivateKey(readFileSync(path, 'utf8')));
-    } catch (error) {
+export function privateKeyPathOf(
+    context: Pick<ProvisionContext, 'config' | 'options' | 'snapshot'>
+) {
+    return (
+        context.config.identity.privateKeyPath ??
+        defaultPrivateKeyPath(context.options.stateDir, context.snapshot.orgId)
+    );
+}
+
+/** What the step will do with the key file. */
+type KeyPlan =
+    | { action: 'keep'; kid: string; pem: string }
+    | { action: 'create'; replacesEmpty: boolean }
+    | { action: 'rotate'; pending: string | undefined };
+
+function planKeyFile(current: KeyFileState, pending: KeyFileState, rotate: boolean): KeyPlan {
+    if (current.kind !== 'key')
+        return { action: 'create', replacesEmpty: current.kind === 'empty' };
+    // A rotation interrupted after its key was made: finish with that key, do not mint another.
+    if (rotate)
+        return { action: 'rotate', pending: pending.kind === 'key' ? pending.pem : undefined };
+    return { action: 'keep', kid: current.kid, pem: current.pem };
+}
+
+function describeKeyChange(plan: KeyPlan, keyPath: string): PlannedChange | undefined {
+    if (plan.action === 'keep') return undefined;
+    if (plan.action === 'create') {
+        return {
+            action: 'create',
+            description: `${plan.replacesEmpty ? 'replace the empty file' : 'write the private key'} ${keyPath} (RSA 2048, mode 0600)`
+        };
+    }
+    return {
+        action: 'update',
+        description: `make a new key; it replaces ${keyPath} once the org has it`
+    };
+}
+
+/** Writes the key file as planned; returns the PEM to register. */
+function writeKey(plan: KeyPlan, keyPath: string): string {
+    if (plan.action === 'keep') return plan.pem;
+    if (plan.action === 'create') {
+        const pem = generatePrivateKeyPem();
+        writeFileAtomic(keyPath, pem);
+        return pem;
+    }
+    if (plan.pending) return plan.pending;
+    const pem = generatePrivateKeyPem();
+    writeFileAtomic(pendingKeyPath(keyPath), pem);
+    return pem;
+}
+
+async function registerCertificate(conn: Connection, pem: string, orgId: string) {
+    const jwk = publicJwk(pem, `OpenCX Handoff ${orgId}`);
+    const name = certificateName(jwk.kid);
+    assertSaved(
+        // Elements in the WSDL's sequence order: the SOAP API rejects any other.
+        await upsertMetadata(conn, 'PublicKeyCertificate', {
+            fullName: name,
+            description: `Signs OpenCX identity tokens (kid ${jwk.kid}); added by npm run provision.`,
+            isActive: true,
+            jsonWebKey: JSON.stringify(jwk),
+            masterLabel: `OpenCX key ${jwk.kid.slice(0, 8)}`
+        }),
+        'PublicKeyCertificate'
+    );
+    return { kid: jwk.kid, name };
+}
+
+function requireIssuer(context: ProvisionContext, project: ProjectNames): string {
+    const issuer = expectedIssuer(context);
+    if (!issuer) {
         throw new PlanError(
-            `${path} ${(error as Error).message}${rotateHint ? '; it is left as is: --rotate-key replaces it with a new key' : ''}`
+            `no JWT issuer: set jwtIssuer in PublicKeyCertificateSet/${project.keySet.name} or identity.issuer in the config`
         );
     }
+    return issuer;
 }
 
 export const identityKeyStep: Step = {
     id: 'identity-key',
     title: 'User-verification key',
     plan: async (context: ProvisionContext) => {
-        const { conn, project, config, options, snapshot } = context;
-        const issuer = expectedIssuer(context);
-        if (!issuer) {
-            throw new PlanError(
-                `no JWT issuer: set jwtIssuer in PublicKeyCertificateSet/${project.keySet.name} or identity.issuer in the config`
-            );
+        const { conn, project, options, snapshot, config } = context;
+        if (config.visitorVerification === 'open') {
+            return {
+                changes: [],
+                unchangedSummary:
+                    'not used: visitorVerification is open (every visitor is a guest to Salesforce)',
+                apply: () => Promise.reject(new Error('nothing to apply'))
+            };
         }
+        const issuer = requireIssuer(context, project);
+        const keyPath = privateKeyPathOf(context);
+        // Refuses symlinks, folders and files that are not keys before anything is read or written.
+        const keyPlan = planKeyFile(
+            inspectKeyFile(keyPath),
+            options.rotateKey ? inspectKeyFile(pendingKeyPath(keyPath)) : { kind: 'missing' },
+            options.rotateKey
+        );
         const keySet = await readKeySet(conn, project);
         if (!keySet) {
             throw new PlanError(
@@ -89,34 +139,21 @@ export const identityKeyStep: Step = {
                 1
             );
         }
-        const keyPath =
-            config.identity.privateKeyPath ??
-            defaultPrivateKeyPath(options.stateDir, snapshot.orgId);
-        const keyExists = existsSync(keyPath);
-        const newKey = !keyExists || options.rotateKey;
-        const kid = newKey ? undefined : localKeyId(keyPath, true);
         const registered = registeredCertificates(keySet);
-        const needsRegistration = newKey || !registered.includes(certificateName(kid!));
-        const issuerWrong = keySet.jwtIssuer !== issuer;
-
+        const kid = keyPlan.action === 'keep' ? keyPlan.kid : undefined;
         context.facts.issuer = issuer;
         context.facts.privateKeyPath = keyPath;
         context.facts.authKeyId = kid;
 
-        const changes: PlannedChange[] = [];
-        if (newKey) {
-            changes.push({
-                action: keyExists ? 'update' : 'create',
-                description: `${keyExists ? 'replace' : 'write'} the private key ${keyPath} (RSA 2048, mode 0600)`
-            });
-        }
-        if (needsRegistration) {
+        const keyChange = describeKeyChange(keyPlan, keyPath);
+        const changes: PlannedChange[] = keyChange ? [keyChange] : [];
+        if (!kid || !registered.includes(certificateName(kid))) {
             changes.push({
                 action: 'create',
                 description: `register the public key${kid ? ` ${kid}` : ''} (JWK with x5c) in key set ${project.keySet.name}`
             });
         }
-        if (issuerWrong) {
+        if (keySet.jwtIssuer !== issuer) {
             changes.push({
                 action: 'update',
                 description: `set the issuer of key set ${project.keySet.name} to "${issuer}" (now "${keySet.jwtIssuer ?? ''}")`
@@ -126,70 +163,41 @@ export const identityKeyStep: Step = {
             changes,
             unchangedSummary: `key ${kid} registered in ${project.keySet.name}, issuer "${issuer}"`,
             apply: async () => {
-                let pem: string;
-                if (newKey) {
-                    pem = generatePrivateKeyPem();
-                    mkdirSync(dirname(keyPath), { recursive: true, mode: 0o700 });
-                    // 'wx' fails if a file appeared since the plan: never overwrite without --rotate-key.
-                    writeFileSync(keyPath, pem, {
-                        mode: 0o600,
-                        flag: options.rotateKey ? 'w' : 'wx'
-                    });
-                    chmodSync(keyPath, 0o600);
-                } else {
-                    pem = readFileSync(keyPath, 'utf8');
-                }
-                const jwk = publicJwk(pem, `OpenCX Handoff ${snapshot.orgId}`);
-                const name = certificateName(jwk.kid);
-                const certificates = registered.includes(name) ? registered : [...registered, name];
-                if (!registered.includes(name)) {
-                    assertSaved(
-                        // Elements in the WSDL's sequence order: the SOAP API rejects any other.
-                        await upsertMetadata(conn, 'PublicKeyCertificate', {
-                            fullName: name,
-                            description: `Signs OpenCX identity tokens (kid ${jwk.kid}); added by npm run provision.`,
-                            isActive: true,
-                            jsonWebKey: JSON.stringify(jwk),
-                            masterLabel: `OpenCX key ${jwk.kid.slice(0, 8)}`
-                        }),
-                        'PublicKeyCertificate'
-                    );
-                }
-                assertSaved(
-                    await upsertMetadata(conn, 'PublicKeyCertificateSet', {
-                        fullName: project.keySet.name,
-                        ...(keySet.description ? { description: keySet.description } : {}),
-                        ...(keySet.jwksEndPoint ? { jwksEndPoint: keySet.jwksEndPoint } : {}),
-                        jwtIssuer: issuer,
-                        masterLabel: keySet.masterLabel ?? project.keySet.label,
-                        publicKeyCertificateSetKeys: certificates.map((certificate) => ({
-                            publicKeyCertificate: certificate
-                        })),
-                        type: keySet.type ?? project.keySet.type
-                    }),
-                    'PublicKeyCertificateSet'
+                const pem = writeKey(keyPlan, keyPath);
+                const certificate = await registerCertificate(conn, pem, snapshot.orgId);
+                const registration = await registerInKeySet(
+                    conn,
+                    project,
+                    certificate.name,
+                    issuer,
+                    registered
                 );
-                context.facts.authKeyId = jwk.kid;
+                if (keyPlan.action === 'rotate') promotePendingKey(keyPath);
+                context.facts.authKeyId = certificate.kid;
                 const parts = [
-                    ...(newKey ? [`new key ${jwk.kid} written to ${keyPath}`] : []),
-                    ...(needsRegistration
-                        ? [`key ${jwk.kid} registered in ${project.keySet.name}`]
+                    ...(keyPlan.action === 'keep'
+                        ? []
+                        : [`new key ${certificate.kid} in ${keyPath}`]),
+                    `key ${certificate.kid} registered in ${project.keySet.name}`,
+                    ...(keySet.jwtIssuer !== issuer ? [`issuer set to "${issuer}"`] : []),
+                    ...(registration.mergedOtherKeys
+                        ? ['another run changed the key set at the same time: its keys were kept']
                         : []),
-                    ...(issuerWrong ? [`issuer set to "${issuer}"`] : []),
-                    ...(newKey && registered.length > 0
+                    ...(keyPlan.action === 'rotate' && registered.length > 0
                         ? [
                               `${registered.length} earlier key(s) stay registered until you remove them in Setup`
                           ]
                         : [])
                 ];
                 return {
-                    outcome: newKey && !keyExists ? 'created' : 'updated',
+                    outcome: keyPlan.action === 'create' ? 'created' : 'updated',
                     summary: parts.join('; '),
                     details: {
-                        authKeyId: jwk.kid,
-                        certificate: name,
+                        authKeyId: certificate.kid,
+                        certificate: certificate.name,
                         issuer,
-                        privateKeyPath: keyPath
+                        privateKeyPath: keyPath,
+                        ...(registration.mergedOtherKeys ? { mergedConcurrentRun: true } : {})
                     }
                 };
             }

@@ -11,42 +11,11 @@ import {
     toolingQueryAll,
     type SObjectRow
 } from '../lib/batch.ts';
+import { expectAnswer, UnreadableAnswerError } from '../lib/answer.ts';
 import type { ProjectNames } from '../lib/project.ts';
-import { PlanError, type Check, type Step } from './context.ts';
+import { PlanError, type Check, type OrgSnapshot, type Step } from './context.ts';
 
-export interface OrgSnapshot {
-    orgId: string;
-    orgName: string;
-    instanceUrl: string;
-    /** API versions the org serves, e.g. ['64.0', '65.0', '66.0']. */
-    apiVersions: string[];
-    messagingEnabled: boolean;
-    omniChannelEnabled: boolean;
-    /** Queue developer name → Group id (project queues and every queue a routing rule names). */
-    queues: Map<string, string>;
-    permissionSets: Map<string, string>;
-    presenceConfigId: string | undefined;
-    presenceStatuses: Map<string, string>;
-    serviceChannelId: string | undefined;
-    channel:
-        | {
-              Id: string;
-              IsActive: boolean;
-              SessionHandlerId: string | null;
-              LastModifiedDate: string;
-          }
-        | undefined;
-    flow:
-        | {
-              Id: string;
-              ActiveVersionId: string | null;
-              LatestVersionId: string | null;
-              latestVersionNumber: number | null;
-          }
-        | undefined;
-    deployment: { Id: string; IsEnabled: boolean; LastModifiedDate: string } | undefined;
-    rules: { name: string; consumerType: string; queue: string; active: boolean }[] | undefined;
-}
+export type { OrgSnapshot };
 
 export const SETUP_PATHS = {
     apiVersion:
@@ -77,7 +46,13 @@ export async function readOrgSnapshot(
     conn: Connection,
     project: ProjectNames
 ): Promise<OrgSnapshot> {
-    const versions = await conn.request<{ version: string }[]>('/services/data');
+    const versions = expectAnswer<{ version: string }[]>(
+        await conn.request('/services/data'),
+        (body) =>
+            Array.isArray(body) &&
+            body.every((entry) => typeof (entry as { version?: unknown })?.version === 'string'),
+        'the API versions (GET /services/data)'
+    );
     const queueNames = [
         ...new Set([
             ...project.queues,
@@ -104,6 +79,9 @@ export async function readOrgSnapshot(
         'SELECT Id, DeveloperName, Consumer_Type__c, Queue_Developer_Name__c, Active__c FROM OpenCX_Routing_Rule__mdt'
     ]);
     if (organization instanceof ApiError) throw organization;
+    if (typeof organization[0]?.Id !== 'string') {
+        throw new UnreadableAnswerError('the Organization query', organization);
+    }
     const ok = (result: SObjectRow[] | ApiError): SObjectRow[] =>
         result instanceof ApiError ? [] : result;
     const unsupported = (result: SObjectRow[] | ApiError) =>

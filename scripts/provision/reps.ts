@@ -1,17 +1,20 @@
 // Step 2, reps: the users the config names get their queue memberships, the rep permission set and
 // the OpenCX presence configuration; admins get the admin permission set. Reads the current rows,
-// writes only the missing ones, in batches (sObject Collections of 200 inside Composite calls).
+// works out the difference with a pure function (membershipDiff), writes only the missing rows, in
+// batches (sObject Collections of 200 inside Composite calls), after reading them once more just
+// before the write so a row another run added meanwhile is not written twice.
 // Nothing is removed: a rep dropped from the config keeps what they have until an admin takes it.
 import type { Connection } from 'jsforce';
 import {
-    chunk,
+    inQueries,
     queryMany,
     saveRecords,
     soqlList,
     type RecordWrite,
+    type SaveResult,
     type SObjectRow
 } from '../lib/batch.ts';
-import { PlanError, type ProvisionContext, type Step } from './context.ts';
+import { PlanError, type ProvisionContext, type Step, type StepPlan } from './context.ts';
 
 const USERS_PER_QUERY = 200;
 
@@ -21,7 +24,7 @@ export interface UserRow {
     IsActive: boolean;
 }
 
-/** Looks users up by username, 200 per query; returns username (lower case) → user. */
+/** Looks users up by username (200 per query, within the URI limit); username (lower case) → user. */
 export async function findUsers(
     conn: Connection,
     usernames: string[]
@@ -29,13 +32,15 @@ export async function findUsers(
     const rows = (
         await queryMany(
             conn,
-            chunk(usernames, USERS_PER_QUERY).map(
-                (part) =>
-                    `SELECT Id, Username, IsActive FROM User WHERE Username IN ${soqlList(part)}`
+            inQueries(
+                'SELECT Id, Username, IsActive FROM User',
+                'Username',
+                usernames,
+                USERS_PER_QUERY
             )
         )
     ).flat() as unknown as UserRow[];
-    return new Map(rows.map((row) => [row.Username.toLowerCase(), row]));
+    return new Map(rows.map((row) => [String(row.Username).toLowerCase(), row]));
 }
 
 export interface Memberships {
@@ -47,7 +52,8 @@ export interface Memberships {
     presence: Map<string, string>;
 }
 
-const key15 = (id: unknown) => String(id).slice(0, 15);
+export const key15 = (id: unknown) => String(id).slice(0, 15);
+const pair = (a: unknown, b: unknown) => `${key15(a)}/${key15(b)}`;
 
 /** The current queue members, permission-set assignments and presence assignments that matter. */
 export async function readMemberships(
@@ -56,23 +62,22 @@ export async function readMemberships(
     permissionSetIds: string[],
     userIds: string[]
 ): Promise<Memberships> {
+    const presenceQueries = inQueries(
+        'SELECT Id, UserId, PresenceUserConfigId FROM PresenceUserConfigUser',
+        'UserId',
+        userIds,
+        USERS_PER_QUERY
+    );
     const soqls = [
         `SELECT Id, GroupId, UserOrGroupId FROM GroupMember WHERE GroupId IN ${soqlList(queueIds)}`,
         `SELECT Id, AssigneeId, PermissionSetId FROM PermissionSetAssignment WHERE PermissionSetId IN ${soqlList(permissionSetIds)}`,
-        ...chunk(userIds, USERS_PER_QUERY).map(
-            (part) =>
-                `SELECT Id, UserId, PresenceUserConfigId FROM PresenceUserConfigUser WHERE UserId IN ${soqlList(part)}`
-        )
+        ...presenceQueries
     ];
-    const [members, assignments, ...presence] = await queryMany(conn, soqls);
+    const [members = [], assignments = [], ...presence] = await queryMany(conn, soqls);
     return {
-        members: new Set(
-            members.map((row: SObjectRow) => `${key15(row.GroupId)}/${key15(row.UserOrGroupId)}`)
-        ),
+        members: new Set(members.map((row: SObjectRow) => pair(row.GroupId, row.UserOrGroupId))),
         assignments: new Set(
-            assignments.map(
-                (row: SObjectRow) => `${key15(row.PermissionSetId)}/${key15(row.AssigneeId)}`
-            )
+            assignments.map((row: SObjectRow) => pair(row.PermissionSetId, row.AssigneeId))
         ),
         presence: new Map(
             presence
@@ -82,164 +87,201 @@ export async function readMemberships(
     };
 }
 
-interface Pending {
-    kind:
-        | 'queue membership'
-        | 'rep permission set'
-        | 'admin permission set'
-        | 'presence configuration';
+export type PendingKind =
+    'queue membership' | 'rep permission set' | 'admin permission set' | 'presence configuration';
+
+export interface Pending {
+    kind: PendingKind;
     label: string;
     write: RecordWrite;
+}
+
+/** Everything the diff needs, resolved to ids. */
+export interface DesiredAccess {
+    reps: { username: string; userId: string; queues: { name: string; groupId: string }[] }[];
+    admins: { username: string; userId: string }[];
+    repSet: { name: string; id: string };
+    adminSet: { name: string; id: string };
+    presence: { name: string; id: string };
+}
+
+/**
+ * The rows to create so every rep and admin has what the config asks, given what exists. Pure: no
+ * I/O. A user with another presence configuration keeps it (another team's choice is not ours to
+ * undo); each row is asked for once even when a user is both rep and admin.
+ */
+export function membershipDiff(
+    desired: DesiredAccess,
+    current: Memberships
+): { pending: Pending[]; keptPresence: string[] } {
+    const pending = new Map<string, Pending>();
+    const add = (kind: PendingKind, label: string, write: RecordWrite) =>
+        pending.set(JSON.stringify(write), { kind, label, write });
+    const keptPresence: string[] = [];
+    const assign = (
+        kind: PendingKind,
+        username: string,
+        userId: string,
+        set: { name: string; id: string }
+    ) => {
+        if (current.assignments.has(pair(set.id, userId))) return;
+        add(kind, `${username} → ${set.name}`, {
+            type: 'PermissionSetAssignment',
+            fields: { AssigneeId: userId, PermissionSetId: set.id }
+        });
+    };
+    for (const rep of desired.reps) {
+        for (const queue of rep.queues) {
+            if (current.members.has(pair(queue.groupId, rep.userId))) continue;
+            add('queue membership', `${rep.username} → ${queue.name}`, {
+                type: 'GroupMember',
+                fields: { GroupId: queue.groupId, UserOrGroupId: rep.userId }
+            });
+        }
+        assign('rep permission set', rep.username, rep.userId, desired.repSet);
+        const presence = current.presence.get(key15(rep.userId));
+        if (presence === undefined) {
+            add('presence configuration', `${rep.username} → ${desired.presence.name}`, {
+                type: 'PresenceUserConfigUser',
+                fields: { UserId: rep.userId, PresenceUserConfigId: desired.presence.id }
+            });
+        } else if (key15(presence) !== key15(desired.presence.id)) {
+            keptPresence.push(rep.username);
+        }
+    }
+    for (const admin of desired.admins) {
+        assign('admin permission set', admin.username, admin.userId, desired.adminSet);
+    }
+    return { pending: [...pending.values()], keptPresence };
 }
 
 function plural(count: number, noun: string): string {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+function describeKinds(items: Pending[]): string {
+    const counts = new Map<PendingKind, number>();
+    for (const item of items) counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
+    return [...counts].map(([kind, count]) => plural(count, kind)).join(', ');
+}
+
+/** Resolves the config's users, queues and sets to ids; unknown or inactive users stop the run. */
+async function resolveDesired(context: ProvisionContext): Promise<DesiredAccess> {
+    const { conn, config, snapshot, project, org } = context;
+    const usernames = [...new Set([...config.reps.map((rep) => rep.username), ...config.admins])];
+    const users = await findUsers(conn, usernames);
+    const problems = usernames.flatMap((name) => {
+        const user = users.get(name.toLowerCase());
+        if (!user) return [`no user with username ${name} in ${org.label}`];
+        return user.IsActive === false ? [`user ${name} is deactivated`] : [];
+    });
+    if (problems.length > 0) {
+        throw new PlanError(`${config.path ?? 'config'}:\n  - ${problems.join('\n  - ')}`);
+    }
+    const userId = (name: string) => users.get(name.toLowerCase())?.Id ?? '';
+    const required = (map: Map<string, string>, name: string, what: string) => {
+        const id = map.get(name);
+        // The preflight has already checked these exist; this only guards a changed org.
+        if (!id)
+            throw new PlanError(`${what} ${name} is not in the org: deploy the project first`, 1);
+        return { name, id };
+    };
+    const presenceId = snapshot.presenceConfigId;
+    if (!presenceId) required(new Map(), project.presenceConfig, 'presence configuration');
+    return {
+        reps: config.reps.map((rep) => ({
+            username: rep.username,
+            userId: userId(rep.username),
+            queues: rep.queues.map((queue) => {
+                const found = required(snapshot.queues, queue, 'queue');
+                return { name: queue, groupId: found.id };
+            })
+        })),
+        admins: config.admins.map((admin) => ({ username: admin, userId: userId(admin) })),
+        repSet: required(snapshot.permissionSets, project.repPermissionSet, 'permission set'),
+        adminSet: required(snapshot.permissionSets, project.adminPermissionSet, 'permission set'),
+        presence: { name: project.presenceConfig, id: presenceId ?? '' }
+    };
+}
+
+async function currentMemberships(conn: Connection, desired: DesiredAccess): Promise<Memberships> {
+    return readMemberships(
+        conn,
+        [...new Set(desired.reps.flatMap((rep) => rep.queues.map((queue) => queue.groupId)))],
+        [desired.repSet.id, desired.adminSet.id],
+        desired.reps.map((rep) => rep.userId)
+    );
+}
+
+function failuresOf(items: Pending[], results: SaveResult[]): string[] {
+    return results.flatMap((result, index) => {
+        const errors = result.errors ?? [];
+        // Another run added the row between our re-read and our write: the goal is met.
+        const raced =
+            errors.length > 0 && errors.every((error) => error.statusCode === 'DUPLICATE_VALUE');
+        if (result.success || raced) return [];
+        return [
+            `${items[index].kind} ${items[index].label}: ${errors.map((error) => `${error.statusCode} ${error.message}`).join('; ')}`
+        ];
+    });
+}
+
+/** Re-reads, writes what is still missing, and reports. */
+async function applyReps(
+    conn: Connection,
+    desired: DesiredAccess,
+    details: Record<string, unknown>
+) {
+    // Re-read just before writing: another run (or an admin in Setup) may have added rows since the
+    // plan; writing them again would only be refused with DUPLICATE_VALUE.
+    const { pending } = membershipDiff(desired, await currentMemberships(conn, desired));
+    const { results, calls } = await saveRecords(
+        conn,
+        pending.map((item) => item.write)
+    );
+    const failures = failuresOf(pending, results);
+    if (failures.length > 0) {
+        throw new Error(
+            `${plural(failures.length, 'write')} of ${pending.length} failed (the others were saved; rerun after fixing):\n  - ${failures.slice(0, 20).join('\n  - ')}`
+        );
+    }
+    return {
+        outcome: 'created' as const,
+        summary: `${pending.length ? describeKinds(pending) : 'already done by another run'} (${plural(calls, 'write call')})`,
+        details: { ...details, created: pending.length, writeCalls: calls }
+    };
+}
+
 export const repsStep: Step = {
     id: 'reps',
     title: 'Reps and admins',
-    plan: async ({ conn, config, snapshot, project, org }: ProvisionContext) => {
-        const usernames = [
-            ...new Set([...config.reps.map((rep) => rep.username), ...config.admins])
-        ];
-        if (usernames.length === 0) {
+    plan: async (context: ProvisionContext): Promise<StepPlan> => {
+        const { conn, config } = context;
+        if (config.reps.length === 0 && config.admins.length === 0) {
             return {
                 changes: [],
                 unchangedSummary: 'no reps or admins in the config',
                 apply: () => Promise.reject(new Error('nothing to apply'))
             };
         }
-        const users = await findUsers(conn, usernames);
-        const unknown = usernames.filter((name) => !users.has(name.toLowerCase()));
-        const inactive = usernames.filter(
-            (name) => users.get(name.toLowerCase())?.IsActive === false
+        const desired = await resolveDesired(context);
+        const { pending, keptPresence } = membershipDiff(
+            desired,
+            await currentMemberships(conn, desired)
         );
-        if (unknown.length > 0 || inactive.length > 0) {
-            const problems = [
-                ...unknown.map((name) => `no user with username ${name} in ${org.label}`),
-                ...inactive.map((name) => `user ${name} is deactivated`)
-            ];
-            throw new PlanError(`${config.path ?? 'config'}:\n  - ${problems.join('\n  - ')}`);
-        }
-
-        const repSetId = snapshot.permissionSets.get(project.repPermissionSet)!;
-        const adminSetId = snapshot.permissionSets.get(project.adminPermissionSet)!;
-        const presenceConfigId = snapshot.presenceConfigId!;
-        const repQueues = [...new Set(config.reps.flatMap((rep) => rep.queues))];
-        const current = await readMemberships(
-            conn,
-            repQueues.map((queue) => snapshot.queues.get(queue)!),
-            [repSetId, adminSetId],
-            config.reps.map((rep) => users.get(rep.username.toLowerCase())!.Id)
-        );
-
-        const pending: Pending[] = [];
-        const keptPresence: string[] = [];
-        for (const rep of config.reps) {
-            const userId = users.get(rep.username.toLowerCase())!.Id;
-            for (const queue of rep.queues) {
-                const groupId = snapshot.queues.get(queue)!;
-                if (!current.members.has(`${key15(groupId)}/${key15(userId)}`)) {
-                    pending.push({
-                        kind: 'queue membership',
-                        label: `${rep.username} → ${queue}`,
-                        write: {
-                            type: 'GroupMember',
-                            fields: { GroupId: groupId, UserOrGroupId: userId }
-                        }
-                    });
-                }
-            }
-            if (!current.assignments.has(`${key15(repSetId)}/${key15(userId)}`)) {
-                pending.push({
-                    kind: 'rep permission set',
-                    label: `${rep.username} → ${project.repPermissionSet}`,
-                    write: {
-                        type: 'PermissionSetAssignment',
-                        fields: { AssigneeId: userId, PermissionSetId: repSetId }
-                    }
-                });
-            }
-            const presence = current.presence.get(key15(userId));
-            if (presence === undefined) {
-                pending.push({
-                    kind: 'presence configuration',
-                    label: `${rep.username} → ${project.presenceConfig}`,
-                    write: {
-                        type: 'PresenceUserConfigUser',
-                        fields: { UserId: userId, PresenceUserConfigId: presenceConfigId }
-                    }
-                });
-            } else if (key15(presence) !== key15(presenceConfigId)) {
-                // A user has one presence configuration; another team's choice is not ours to undo.
-                keptPresence.push(rep.username);
-            }
-        }
-        for (const admin of config.admins) {
-            const userId = users.get(admin.toLowerCase())!.Id;
-            if (!current.assignments.has(`${key15(adminSetId)}/${key15(userId)}`)) {
-                pending.push({
-                    kind: 'admin permission set',
-                    label: `${admin} → ${project.adminPermissionSet}`,
-                    write: {
-                        type: 'PermissionSetAssignment',
-                        fields: { AssigneeId: userId, PermissionSetId: adminSetId }
-                    }
-                });
-            }
-        }
-        // Duplicate admin/rep usernames can ask for the same assignment twice: write it once.
-        const unique = [
-            ...new Map(pending.map((item) => [JSON.stringify(item.write), item])).values()
-        ];
-
-        const kinds = [...new Set(unique.map((item) => item.kind))];
-        const describe = (items: Pending[]) =>
-            kinds
-                .map((kind) => plural(items.filter((item) => item.kind === kind).length, kind))
-                .filter((text) => !text.startsWith('0 '))
-                .join(', ');
         const details = {
             reps: config.reps.length,
             admins: config.admins.length,
             ...(keptPresence.length ? { keptOtherPresenceConfiguration: keptPresence } : {})
         };
         return {
-            changes: unique.map((item) => ({
+            changes: pending.map((item) => ({
                 action: 'create' as const,
                 description: `${item.kind}: ${item.label}`
             })),
             unchangedSummary: `${plural(config.reps.length, 'rep')} and ${plural(config.admins.length, 'admin')} already set up`,
             details,
-            apply: async () => {
-                const { results, calls } = await saveRecords(
-                    conn,
-                    unique.map((item) => item.write)
-                );
-                const failures: string[] = [];
-                results.forEach((result, index) => {
-                    // DUPLICATE_VALUE: someone added the row since we read; the goal is met.
-                    const duplicate = result.errors?.every(
-                        (error) => error.statusCode === 'DUPLICATE_VALUE'
-                    );
-                    if (!result.success && !duplicate) {
-                        failures.push(
-                            `${unique[index].kind} ${unique[index].label}: ${result.errors.map((error) => `${error.statusCode} ${error.message}`).join('; ')}`
-                        );
-                    }
-                });
-                if (failures.length > 0) {
-                    throw new Error(
-                        `${plural(failures.length, 'write')} of ${unique.length} failed (the others were saved; rerun after fixing):\n  - ${failures.slice(0, 20).join('\n  - ')}`
-                    );
-                }
-                return {
-                    outcome: 'created',
-                    summary: `${describe(unique)} (${plural(calls, 'write call')})`,
-                    details: { ...details, created: unique.length, writeCalls: calls }
-                };
-            }
+            apply: () => applyReps(conn, desired, details)
         };
     }
 };

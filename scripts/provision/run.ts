@@ -1,22 +1,18 @@
 // Runs provisioning: project names and config first (no network), then the org snapshot, then every
 // step's plan (reads only; bad config or a missing piece stops here, before any write), then the
 // changes, one progress line per step. --dry-run stops after the plans; --check runs the doctor.
+// Every outcome ends in finish(): one JSON document under --json, secrets redacted either way.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { connectToOrg, describeApiError, type OrgConnection, type OrgTarget } from '../lib/org.ts';
+import { CliError, EXIT, SYMBOLS, errorJson, renderChecks, type ExitCode } from '../lib/cli.ts';
+import { requestPolicy } from '../lib/http.ts';
+import { connectToOrg, toCliError, type OrgConnection, type OrgTarget } from '../lib/org.ts';
 import { loadProjectNames, type ProjectNames } from '../lib/project.ts';
+import { Redactor } from '../lib/redact.ts';
 import { activationStep } from './activation.ts';
 import { apiKeyStep } from './api-key.ts';
-import { ConfigError, emptyConfig, loadConfig, type ProvisionConfig } from './config.ts';
-import {
-    PlanError,
-    type Check,
-    type ProvisionContext,
-    type RunOptions,
-    type Step,
-    type StepPlan,
-    type StepResult
-} from './context.ts';
+import { emptyConfig, loadConfig, type ProvisionConfig } from './config.ts';
+import type { ProvisionContext, RunOptions, Step, StepPlan, StepResult } from './context.ts';
 import { dashboardValues, formatDashboard } from './dashboard.ts';
 import { runDoctor } from './doctor.ts';
 import { identityKeyStep } from './identity-key.ts';
@@ -26,6 +22,7 @@ import { repsStep } from './reps.ts';
 export const STEPS: Step[] = [preflightStep, repsStep, apiKeyStep, activationStep, identityKeyStep];
 const DASHBOARD_TITLE = 'Dashboard values';
 const TOTAL_STEPS = STEPS.length + 1;
+const DRY_RUN_LISTED = 25;
 
 export interface RunIO {
     stdout: (line: string) => void;
@@ -47,9 +44,59 @@ interface StepReport {
 
 export const DEFAULT_CONFIG = 'opencx.config.json';
 
-function progressLine(index: number, title: string, outcome: string, summary: string): string {
-    const icon = outcome === 'failed' ? '✖' : outcome === 'planned' ? '•' : '✔';
-    return `${icon} [${index}/${TOTAL_STEPS}] ${title}: ${outcome}${summary ? ` — ${summary}` : ''}`;
+/** What one run prints and returns; every outcome goes through finish(). */
+class RunOutput {
+    readonly reports: StepReport[] = [];
+    readonly result: Record<string, unknown>;
+    constructor(
+        private readonly options: Pick<RunOptions, 'json'>,
+        private readonly io: RunIO,
+        readonly redactor: Redactor,
+        mode: string
+    ) {
+        this.result = { mode, ok: false };
+    }
+    say(line: string): void {
+        if (!this.options.json) this.io.stdout(this.redactor.text(line));
+    }
+    progress(line: string): void {
+        this.io.stderr(this.redactor.text(line));
+    }
+    step(index: number, report: StepReport): void {
+        this.reports.push(report);
+        const icon =
+            report.outcome === 'failed'
+                ? SYMBOLS.fail
+                : report.outcome === 'planned'
+                  ? SYMBOLS.planned
+                  : SYMBOLS.pass;
+        const summary = report.outcome === 'failed' ? '' : report.summary;
+        this.say(
+            `${icon} [${index}/${TOTAL_STEPS}] ${report.title}: ${report.outcome}${summary ? ` — ${summary}` : ''}`
+        );
+    }
+    finish(code: ExitCode, error?: CliError): number {
+        if (error) this.result.error = { ...errorJson(error), exitCode: error.exitCode };
+        this.result.ok = code === EXIT.ok;
+        if (this.reports.length) this.result.steps = this.reports;
+        if (this.options.json) this.io.stdout(this.redactor.json(this.result));
+        else if (error) {
+            this.io.stderr(this.redactor.text(`error: ${error.message}`));
+            if (error.fix && !error.message.includes(error.fix))
+                this.io.stderr(this.redactor.text(`fix: ${error.fix}`));
+        }
+        return code;
+    }
+    fail(error: unknown, org?: OrgConnection): number {
+        const failure = org ? toCliError(error, org) : asCliError(error);
+        return this.finish(failure.exitCode, failure);
+    }
+}
+
+function asCliError(error: unknown): CliError {
+    return error instanceof CliError
+        ? error
+        : new CliError('INTERNAL', (error as Error).message ?? String(error));
 }
 
 function resolveConfig(options: RunOptions, project: ProjectNames): ProvisionConfig {
@@ -60,6 +107,134 @@ function resolveConfig(options: RunOptions, project: ProjectNames): ProvisionCon
     return loadConfig(path, project);
 }
 
+/** Plans every step before the first write; a failed plan ends the run. */
+async function planSteps(context: ProvisionContext, out: RunOutput): Promise<StepPlan[] | number> {
+    const plans: StepPlan[] = [];
+    for (const [index, step] of STEPS.entries()) {
+        try {
+            plans.push(await step.plan(context));
+        } catch (error) {
+            const failure = toCliError(error, context.org);
+            out.step(index + 1, {
+                step: step.id,
+                title: step.title,
+                outcome: 'failed',
+                summary: failure.message
+            });
+            return out.finish(failure.exitCode, failure);
+        }
+    }
+    return plans;
+}
+
+function reportDryRun(index: number, step: Step, plan: StepPlan, out: RunOutput): void {
+    const { changes } = plan;
+    out.step(index + 1, {
+        step: step.id,
+        title: step.title,
+        outcome: 'planned',
+        summary: `${changes.length} change(s)`,
+        changes
+    });
+    for (const change of changes.slice(0, DRY_RUN_LISTED))
+        out.say(`      would ${change.action}: ${change.description}`);
+    if (changes.length > DRY_RUN_LISTED)
+        out.say(`      … and ${changes.length - DRY_RUN_LISTED} more (see --json)`);
+}
+
+/** Applies the plans in order; a failed step marks the later ones not run. */
+async function applySteps(
+    context: ProvisionContext,
+    plans: StepPlan[],
+    out: RunOutput
+): Promise<number | undefined> {
+    for (const [index, step] of STEPS.entries()) {
+        const plan = plans[index];
+        const base = { step: step.id, title: step.title };
+        if (plan.changes.length === 0) {
+            out.step(index + 1, {
+                ...base,
+                outcome: 'unchanged',
+                summary: plan.unchangedSummary,
+                ...(plan.details ? { details: plan.details } : {})
+            });
+            continue;
+        }
+        if (context.options.dryRun) {
+            reportDryRun(index, step, plan, out);
+            continue;
+        }
+        let applied: StepResult;
+        try {
+            applied = await plan.apply();
+        } catch (error) {
+            const failure = toCliError(error, context.org);
+            out.step(index + 1, { ...base, outcome: 'failed', summary: failure.message });
+            for (const later of STEPS.slice(index + 1))
+                out.reports.push({
+                    step: later.id,
+                    title: later.title,
+                    outcome: 'not run',
+                    summary: ''
+                });
+            const message = `${step.title}: ${failure.message}`;
+            return out.finish(
+                failure.exitCode,
+                new CliError(failure.code, message, {
+                    fix: failure.fix,
+                    exitCode: failure.exitCode
+                })
+            );
+        }
+        out.step(index + 1, {
+            ...base,
+            outcome: applied.outcome,
+            summary: applied.summary,
+            ...(applied.details ? { details: applied.details } : {})
+        });
+    }
+    return undefined;
+}
+
+function printDashboard(context: ProvisionContext, out: RunOutput): number {
+    const values = dashboardValues(context);
+    out.result.dashboard = Object.fromEntries(values.map((item) => [item.label, item.value]));
+    const dryRun = context.options.dryRun;
+    out.step(TOTAL_STEPS, {
+        step: 'dashboard',
+        title: DASHBOARD_TITLE,
+        outcome: dryRun ? 'planned' : 'unchanged',
+        summary: dryRun ? 'final values after a real run' : 'printed below'
+    });
+    out.say('');
+    for (const line of formatDashboard(values)) out.say(line);
+    return out.finish(EXIT.ok);
+}
+
+async function doctor(context: ProvisionContext, out: RunOutput): Promise<number> {
+    const checks = await runDoctor(context);
+    for (const line of renderChecks(checks)) out.say(line);
+    const failed = checks.filter((item) => !item.passed && !item.warning).length;
+    const counted = checks.filter((item) => !item.warning).length;
+    out.say(failed ? `${failed} of ${counted} checks failed` : `all ${counted} checks passed`);
+    out.result.checks = checks;
+    return out.finish(failed ? EXIT.failed : EXIT.ok);
+}
+
+/** Project, config and the org connection: everything before the first read of org state. */
+async function prepare(options: RunOptions, out: RunOutput, deps: RunDeps) {
+    const project = loadProjectNames();
+    const config = resolveConfig(options, project);
+    const org = await (deps.connect ?? connectToOrg)({
+        aliasOrUsername: options.targetOrg,
+        instanceUrl: options.instanceUrl,
+        accessToken: options.accessToken,
+        apiVersion: project.apiVersion,
+        policy: requestPolicy(options.env, (line) => out.progress(line))
+    });
+    return { project, config, org };
+}
+
 /** Runs provisioning, a dry run or the doctor; returns the process exit code. */
 export async function runProvision(
     options: RunOptions,
@@ -67,166 +242,34 @@ export async function runProvision(
     deps: RunDeps = {}
 ): Promise<number> {
     const mode = options.check ? 'check' : options.dryRun ? 'dry-run' : 'provision';
-    const reports: StepReport[] = [];
-    const result: Record<string, unknown> = { mode, ok: false };
-    const say = (line: string) => {
-        if (!options.json) io.stdout(line);
-    };
-    const finish = (code: number, error?: string) => {
-        if (error) result.error = error;
-        result.ok = code === 0;
-        if (reports.length) result.steps = reports;
-        if (options.json) io.stdout(JSON.stringify(result, null, 2));
-        else if (error) io.stderr(`error: ${error}`);
-        return code;
-    };
-
-    let project: ProjectNames;
-    let config: ProvisionConfig;
+    const redactor = new Redactor().add(options.accessToken, options.env.OPENCX_API_KEY);
+    const out = new RunOutput(options, io, redactor, mode);
+    let prepared;
     try {
-        project = loadProjectNames();
-        config = resolveConfig(options, project);
+        prepared = await prepare(options, out, deps);
     } catch (error) {
-        return finish(2, (error as Error).message);
+        return out.fail(error);
     }
-
-    let org: OrgConnection;
-    try {
-        org = await (deps.connect ?? connectToOrg)({
-            aliasOrUsername: options.targetOrg,
-            instanceUrl: options.instanceUrl,
-            accessToken: options.accessToken,
-            apiVersion: project.apiVersion
-        });
-    } catch (error) {
-        return finish(2, (error as Error).message);
-    }
-
+    const { project, config, org } = prepared;
     let context: ProvisionContext;
     try {
         const snapshot = await readOrgSnapshot(org.conn, project);
-        context = { conn: org.conn, org, project, config, options, snapshot, facts: {} };
-    } catch (error) {
-        return finish(1, describeApiError(error, org));
-    }
-    result.org = {
-        id: context.snapshot.orgId,
-        name: context.snapshot.orgName,
-        instanceUrl: context.snapshot.instanceUrl
-    };
-    say(
-        `OpenCX Handoff ${mode === 'check' ? 'check' : 'provisioning'}${mode === 'dry-run' ? ' (dry run: no changes)' : ''} for ${org.label}: ${context.snapshot.orgName} (${context.snapshot.orgId})`
-    );
-
-    if (options.check) {
-        let checks: Check[];
-        try {
-            checks = await runDoctor(context);
-        } catch (error) {
-            return finish(1, describeApiError(error, org));
-        }
-        for (const item of checks) {
-            say(`${item.passed ? '✔ pass' : '✖ FAIL'}  ${item.title}: ${item.detail}`);
-            if (!item.passed) say(`         fix: ${item.fix}`);
-        }
-        const failed = checks.filter((item) => !item.passed).length;
-        say(
-            failed
-                ? `${failed} of ${checks.length} checks failed`
-                : `all ${checks.length} checks passed`
+        context = { conn: org.conn, org, project, config, options, snapshot, facts: {}, redactor };
+        out.result.org = {
+            id: snapshot.orgId,
+            name: snapshot.orgName,
+            instanceUrl: snapshot.instanceUrl
+        };
+        out.result.visitorVerification = config.visitorVerification;
+        out.say(
+            `OpenCX Handoff ${mode === 'check' ? 'check' : 'provisioning'}${mode === 'dry-run' ? ' (dry run: no changes)' : ''} for ${org.label}: ${snapshot.orgName} (${snapshot.orgId}), visitorVerification ${config.visitorVerification}`
         );
-        result.checks = checks;
-        return finish(failed ? 1 : 0);
+        if (options.check) return await doctor(context, out);
+    } catch (error) {
+        return out.fail(error, org);
     }
-
-    // Plan every step before the first write.
-    const plans: StepPlan[] = [];
-    for (const [index, step] of STEPS.entries()) {
-        try {
-            plans.push(await step.plan(context));
-        } catch (error) {
-            const message =
-                error instanceof PlanError || error instanceof ConfigError
-                    ? error.message
-                    : describeApiError(error, org);
-            reports.push({ step: step.id, title: step.title, outcome: 'failed', summary: message });
-            say(progressLine(index + 1, step.title, 'failed', ''));
-            return finish(error instanceof PlanError ? error.exitCode : 1, message);
-        }
-    }
-
-    for (const [index, step] of STEPS.entries()) {
-        const plan = plans[index];
-        const changes = plan.changes;
-        if (changes.length === 0) {
-            reports.push({
-                step: step.id,
-                title: step.title,
-                outcome: 'unchanged',
-                summary: plan.unchangedSummary,
-                ...(plan.details ? { details: plan.details } : {})
-            });
-            say(progressLine(index + 1, step.title, 'unchanged', plan.unchangedSummary));
-            continue;
-        }
-        if (options.dryRun) {
-            reports.push({
-                step: step.id,
-                title: step.title,
-                outcome: 'planned',
-                summary: `${changes.length} change(s)`,
-                changes
-            });
-            say(progressLine(index + 1, step.title, 'planned', `${changes.length} change(s)`));
-            for (const change of changes.slice(0, 25))
-                say(`      would ${change.action}: ${change.description}`);
-            if (changes.length > 25) say(`      … and ${changes.length - 25} more (see --json)`);
-            continue;
-        }
-        let applied: StepResult;
-        try {
-            applied = await plan.apply();
-        } catch (error) {
-            const message = describeApiError(error, org);
-            reports.push({ step: step.id, title: step.title, outcome: 'failed', summary: message });
-            say(progressLine(index + 1, step.title, 'failed', ''));
-            for (const later of STEPS.slice(index + 1)) {
-                reports.push({
-                    step: later.id,
-                    title: later.title,
-                    outcome: 'not run',
-                    summary: ''
-                });
-            }
-            return finish(1, `${step.title}: ${message}`);
-        }
-        reports.push({
-            step: step.id,
-            title: step.title,
-            outcome: applied.outcome,
-            summary: applied.summary,
-            ...(applied.details ? { details: applied.details } : {})
-        });
-        say(progressLine(index + 1, step.title, applied.outcome, applied.summary));
-    }
-
-    const values = dashboardValues(context);
-    result.dashboard = Object.fromEntries(values.map((item) => [item.label, item.value]));
-    reports.push({
-        step: 'dashboard',
-        title: DASHBOARD_TITLE,
-        outcome: 'unchanged',
-        summary: 'printed below'
-    });
-    say(
-        progressLine(
-            TOTAL_STEPS,
-            DASHBOARD_TITLE,
-            options.dryRun ? 'planned' : 'unchanged',
-            options.dryRun ? 'final values after a real run' : 'printed below'
-        )
-    );
-    say('');
-    for (const line of formatDashboard(values)) say(line);
-    return finish(0);
+    const plans = await planSteps(context, out);
+    if (typeof plans === 'number') return plans;
+    const failed = await applySteps(context, plans, out);
+    return failed ?? printDashboard(context, out);
 }

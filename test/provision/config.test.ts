@@ -110,14 +110,15 @@ describe('provision: bad config', () => {
     });
 });
 
-describe('jsonErrorOffset', () => {
+describe('locateJsonError', () => {
     test('points at the first character that breaks the grammar', async () => {
-        const { jsonErrorOffset } = await import('../../scripts/provision/config.ts');
-        assert.equal(jsonErrorOffset('{"a": [1, 2]}'), -1);
-        assert.equal(jsonErrorOffset('{"a": [1, 2,]}'), 12);
-        assert.equal(jsonErrorOffset('{"a": 1 "b": 2}'), 8);
-        assert.equal(jsonErrorOffset('{"a": tru}'), 6);
-        assert.equal(jsonErrorOffset('{"a": "x"'), 9);
-        assert.equal(jsonErrorOffset('{"a": 1} x'), 9);
+        const { locateJsonError } = await import('../../scripts/lib/json-text.ts');
+        const offset = (text: string) => locateJsonError(text)?.offset ?? -1;
+        assert.equal(offset('{"a": [1, 2]}'), -1);
+        assert.equal(offset('{"a": [1, 2,]}'), 12);
+        assert.equal(offset('{"a": 1 "b": 2}'), 8);
+        assert.equal(offset('{"a": tru}'), 6);
+        assert.equal(offset('{"a": "x"'), 9);
+        assert.equal(offset('{"a": 1} x'), 9);
     });
 });

@@ -78,7 +78,7 @@ describe('provision: session and network trouble', () => {
         try {
             harness.emulator.injectFault({ on: { call: 3 }, effect: { expireSession: true } });
             const result = await harness.run();
-            assert.equal(result.code, 1);
+            assert.equal(result.code, 2, 'a login problem exits 2, as README promises');
             assert.match(
                 result.stderr,
                 /session .* has expired or is invalid: run sf org login web/
@@ -94,7 +94,7 @@ describe('provision: session and network trouble', () => {
         try {
             harness.emulator.injectFault({ on: { write: 3 }, effect: { expireSession: true } });
             const result = await harness.run();
-            assert.equal(result.code, 1);
+            assert.equal(result.code, 2, 'a login problem exits 2, as README promises');
             assert.match(result.stderr, /sf org login web/);
             harness.emulator.state.sessionExpired = false;
             assert.equal((await harness.run()).code, 0);

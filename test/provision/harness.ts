@@ -30,8 +30,12 @@ export interface Harness {
     dir: string;
     configPath: string;
     writeConfig: (config: unknown) => void;
-    /** Runs provisioning in-process with the given extra arguments. */
-    run: (args?: string[], env?: Record<string, string | undefined>) => Promise<RunOutput>;
+    /** Runs provisioning in-process with the given extra arguments (cwd: another machine's folder). */
+    run: (
+        args?: string[],
+        env?: Record<string, string | undefined>,
+        cwd?: string
+    ) => Promise<RunOutput>;
     /** Runs `tsx scripts/provision.ts` as a child process (stdin is not a terminal). */
     spawn: (args?: string[], env?: Record<string, string | undefined>) => Promise<RunOutput>;
     close: () => Promise<void>;
@@ -63,12 +67,12 @@ export async function createHarness(
         dir,
         configPath,
         writeConfig,
-        run: async (args = [], env = {}) => {
+        run: async (args = [], env = {}, cwd = dir) => {
             const out: string[] = [];
             const err: string[] = [];
             const parsed = parseArgs([...baseArgs(), ...args]);
             const code = await runProvision(
-                buildRunOptions(parsed, { ...baseEnv(), ...env }, dir),
+                buildRunOptions(parsed, { ...baseEnv(), ...env }, cwd),
                 {
                     stdout: (line) => out.push(line),
                     stderr: (line) => err.push(line)

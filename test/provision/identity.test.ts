@@ -164,8 +164,10 @@ describe('identity key: rotation and overwrite protection', () => {
             assert.equal(result.code, 2);
             assert.match(
                 result.stderr,
-                /custom-key\.pem is not a PEM private key; it is left as is: --rotate-key replaces it/
+                /custom-key\.pem is not a PEM private key; it is left as is/
             );
+            // --rotate-key would not replace a file that is not a key: never suggested for one.
+            assert.doesNotMatch(result.stderr, /--rotate-key/);
             assert.equal(readFileSync(keyPath, 'utf8'), 'not a key\n');
             assert.equal(harness.emulator.writeCount(), 0);
         } finally {

@@ -28,7 +28,7 @@ describe('lib/cli parseFlags', () => {
             (error: CliError) =>
                 error.code === 'USAGE' &&
                 error.exitCode === EXIT.usage &&
-                error.message === 'unknown option --nope'
+                error.message === 'unknown option --nope (see --help)'
         );
     });
     test('a missing value says so', () => {

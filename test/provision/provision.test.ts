@@ -32,12 +32,12 @@ describe('provision: full run on an empty-but-deployed org', () => {
         assert.deepEqual(
             lines.map((line) => line.replace(/:.*$/, '')),
             [
-                '✔ [1/6] Preflight',
-                '✔ [2/6] Reps and admins',
-                '✔ [3/6] OpenCX API key',
-                '✔ [4/6] Flow, channel, deployment',
-                '✔ [5/6] User-verification key',
-                '✔ [6/6] Dashboard values'
+                '✓ [1/6] Preflight',
+                '✓ [2/6] Reps and admins',
+                '✓ [3/6] OpenCX API key',
+                '✓ [4/6] Flow, channel, deployment',
+                '✓ [5/6] User-verification key',
+                '✓ [6/6] Dashboard values'
             ]
         );
     });

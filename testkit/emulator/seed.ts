@@ -135,6 +135,8 @@ export interface SeedOptions {
     inactiveUsers?: string[];
     /** The project names (default: read from this repository's metadata). */
     project?: ProjectNames;
+    /** The channel's user verification as deployed (MessagingChannel embeddedConfig/authMode). */
+    channelAuthMode?: 'Auth' | 'UnAuth';
 }
 
 /** Fills `state` with the empty-but-deployed org; returns the project names it used. */
@@ -250,6 +252,12 @@ export function seedDeployedOrg(state: OrgState, options: SeedOptions = {}): Pro
         IsEnabled: true
     });
 
+    // The channel as the Metadata API reads it: only what the doctor compares (user verification).
+    state.metadataOfType('MessagingChannel').set(project.messagingChannel, {
+        fullName: project.messagingChannel,
+        masterLabel: project.messagingChannel.replace(/_/g, ' '),
+        embeddedConfig: { authMode: options.channelAuthMode ?? 'Auth' }
+    });
     state.metadataOfType('PublicKeyCertificateSet').set(project.keySet.name, {
         fullName: project.keySet.name,
         masterLabel: project.keySet.label,
