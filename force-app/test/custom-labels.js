@@ -5,7 +5,7 @@
  * values from here, so a label changed in the metadata is what tests and preview show: no copy.
  *
  *   const { readCustomLabels } = require('force-app/test/custom-labels.js');
- *   readCustomLabels().get('OpenCX_Panel_Title') // 'OpenCX conversation'
+ *   readCustomLabels().get('OpenCX_Panel_Retry') // the label's value in the metadata
  *
  * CommonJS on purpose: jest, tsx and plain Node ESM can all load it.
  */

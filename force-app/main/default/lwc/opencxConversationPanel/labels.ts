@@ -1,5 +1,6 @@
 // The Custom Labels of the panel (force-app/main/default/labels/CustomLabels.labels-meta.xml),
 // so an admin translates every text a rep sees with Translation Workbench.
+export { formatLabel } from 'c/opencxTranscript';
 import TITLE from '@salesforce/label/c.OpenCX_Panel_Title';
 import REFRESH from '@salesforce/label/c.OpenCX_Panel_Refresh';
 import REFRESH_ALT from '@salesforce/label/c.OpenCX_Panel_Refresh_Alt';
@@ -104,14 +105,6 @@ export const LABELS = {
     jumpHandoff: JUMP_HANDOFF,
     jumpEnd: JUMP_END
 } as const;
-
-/** A label with `{0}`, `{1}` placeholders filled in (Salesforce labels have no format of their own). */
-export function formatLabel(template: string, ...values: Array<string | number>): string {
-    return template.replace(/\{(\d+)\}/g, (placeholder, index: string) => {
-        const value = values[Number(index)];
-        return value === undefined ? placeholder : String(value);
-    });
-}
 
 /** A label around one value, split so the value can be isolated (`<bdi>`) in the template. */
 export interface LabelParts {

@@ -36,11 +36,11 @@ const SENTIMENTS = new Map([
     ['neutral', { label: LABELS.sentimentNeutral, tone: 'neutral' }],
     ['happy', { label: LABELS.sentimentHappy, tone: 'happy' }]
 ]);
-const BADGE = 'slds-badge badge';
+const CONSUMER_CLASS = 'slds-badge badge consumer';
 const TONE_CLASSES = new Map([
-    ['angry', `${BADGE} sentiment sentiment_angry slds-theme_error`],
-    ['happy', `${BADGE} sentiment sentiment_happy slds-theme_success`],
-    ['neutral', `${BADGE} sentiment sentiment_neutral`]
+    ['angry', 'slds-badge badge sentiment sentiment_angry slds-theme_error'],
+    ['happy', 'slds-badge badge sentiment sentiment_happy slds-theme_success'],
+    ['neutral', 'slds-badge badge sentiment sentiment_neutral']
 ]);
 /**
  * The Chat_Consumer_Type routing attribute as a badge. OpenCX does not document exact values:
@@ -51,7 +51,7 @@ export function consumerBadge(consumerType) {
     if (!value)
         return null;
     const lower = value.toLowerCase();
-    const className = `${BADGE} consumer`;
+    const className = CONSUMER_CLASS;
     if (/unauth|unverif|anonym|guest/.test(lower)) {
         return { ...labelParts(LABELS.visitorAnonymous, ''), className, warning: false };
     }
@@ -68,7 +68,7 @@ export function sentimentBadge(sentiment) {
     const tone = known?.tone ?? 'neutral';
     return {
         ...labelParts(LABELS.sentiment, known?.label ?? sentiment),
-        className: TONE_CLASSES.get(tone) ?? `${BADGE} sentiment`,
+        className: TONE_CLASSES.get(tone) ?? 'slds-badge badge sentiment',
         warning: tone === 'angry'
     };
 }
