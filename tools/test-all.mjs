@@ -23,7 +23,7 @@ const steps = [
     { name: 'test:unit', why: 'LWC jest tests' },
     { name: 'test:node', why: 'metadata, flow, Apex, provisioning, emulator tests' },
     { name: 'scan:flows', why: 'Lightning Flow Scanner' },
-    { name: 'check:apex', why: 'Apex parser and PMD' },
+    { name: 'check:apex', why: 'Apex parser, PMD, apex-ls' },
     { name: 'convert', why: 'sf project convert source' },
     {
         name: 'test:e2e',
