@@ -19,13 +19,16 @@ export const DEFAULT_WAIT_MINUTES = 33;
 export const HELP = `Usage: npm run deploy -- --target-org <alias|username> [options]
 
 Deploys force-app in the order Salesforce needs, checks the result, and says what to do next.
-  1 references  MessagingSession fields, custom metadata, queues, routing configuration, presence,
-                the user-verification key set (verified mode only) and the routing flow; then the
-                routing flow's latest version is made active (a production deploy leaves it inactive)
+  1 references  labels, cache partition, MessagingSession fields, custom metadata, queues, routing
+                configuration, presence, the routing flow, and the user-verification key set
+                (verified mode, and only when the org does not have it: a deploy would replace the
+                key provisioning registered); then the routing flow's latest version is made
+                active (a production deploy leaves it inactive)
   2 channel     the messaging channel (its parameter mappings bind only to an active flow) and the
                 Embedded Service deployment; then the channel is retrieved and every custom
                 parameter's mapping to its flow variable is checked
-  3 console     permission sets, record page, Apex classes, LWCs, named and external credential
+  3 console     permission sets, custom permissions, record page, Apex classes, LWCs, named and
+                external credential (each type's phase: scripts/deploy/phases.ts)
 A failing phase stops the run and lists each component's error. The deploy uses the Salesforce
 CLI's own library (source-deploy-retrieve) from a temporary copy; your files are not changed.
 

@@ -1,8 +1,8 @@
 // The deploy order, by metadata type. A component's phase follows from its type, so a new file of a
 // known type lands in the right phase by itself; a file of a type no phase lists stops the plan
 // (and the test that plans force-app) until someone decides where that type belongs.
-//   1 references  everything the channel and the routing flow point at (and labels, which anything
-//                 may use), and the flow itself
+//   1 references  everything the channel and the routing flow point at (and labels and the cache
+//                 partition, which Apex and components use), and the flow itself
 //   2 channel     the messaging channel, then the Embedded Service deployment that names it
 //   3 console     permission sets, the record page, Apex, LWCs, custom permissions and the
 //                 named/external credential (permission sets grant access to classes, custom
@@ -21,9 +21,10 @@ export interface PhaseDefinition {
 export const PHASES: readonly PhaseDefinition[] = [
     {
         id: 'references',
-        title: 'labels, fields, custom metadata, queues, routing and presence, key set, routing flow',
+        title: 'labels, cache partition, fields, custom metadata, queues, routing and presence, key set, routing flow',
         types: [
             'CustomLabels',
+            'PlatformCachePartition',
             'CustomObject',
             'CustomField',
             'CustomMetadata',

@@ -328,6 +328,19 @@ function prepareProject(projectRoot: string, mode: VisitorVerification): Workspa
     }
 }
 
+let warningSink: ((line: string) => void) | undefined;
+
+/** The deploy library's own warnings (API version lowered, size limits) become progress lines. */
+async function forwardLibraryWarnings(say: (line: string) => void): Promise<void> {
+    if (!warningSink) {
+        const { Lifecycle } = await import('@salesforce/core');
+        Lifecycle.getInstance().onWarning((warning) =>
+            Promise.resolve(warningSink?.(`warning: ${warning}`))
+        );
+    }
+    warningSink = say;
+}
+
 function apiErrorToCli(error: unknown, org: DeployConnection | undefined): CliError {
     if (error instanceof CliError) return error;
     const message = (error as Error).message ?? String(error);
@@ -384,6 +397,7 @@ export async function runDeploy(
         if (args.dryRun) {
             if (!args.json) dryRunLines(report).forEach(say);
         } else {
+            await forwardLibraryWarnings(say);
             org = await connectForDeploy(args.target!, workspace.sourceApiVersion);
             redactor.add(org.conn.accessToken);
             say(

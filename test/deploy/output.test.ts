@@ -181,3 +181,19 @@ test('child process: --help, usage errors as text (exit 2) and as one JSON docum
     });
     assert.ok(!secret.stdout.includes(ACCESS_TOKEN));
 });
+
+test("the deploy library's warnings are progress lines, not noise on stdout under --json", async () => {
+    const emulator = await org();
+    emulator.state.apiVersions = ['62.0', '63.0', '64.0', '65.0'];
+    const output = await deployTo(emulator, ['--json']);
+    assert.equal(output.code, 0, output.stderr.join('\n'));
+    assert.equal(output.stdout.length, 1);
+    assert.ok(
+        output.stderr.some((line) =>
+            /^warning: The requested API version \(66\.0\) is higher than the org supports\. {2}Using 65\.0\./.test(
+                line
+            )
+        ),
+        output.stderr.join('\n')
+    );
+});
