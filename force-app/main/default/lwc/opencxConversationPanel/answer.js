@@ -33,6 +33,7 @@ export function readConversation(data) {
     switch (data.state) {
         case 'NO_SESSION':
         case 'NOT_CONFIGURED':
+        case 'BUSY':
             return { ...data, turns: [] };
         case 'READY':
             return readReady(data);

@@ -37,6 +37,7 @@ export function readConversation(data: unknown): OpenCxConversation | null {
     switch (data.state) {
         case 'NO_SESSION':
         case 'NOT_CONFIGURED':
+        case 'BUSY':
             return { ...(data as unknown as OpenCxConversation), turns: [] };
         case 'READY':
             return readReady(data);

@@ -9,6 +9,23 @@ import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consum
 import { orderTurns, safeHttpsUrl } from 'c/opencxTranscript';
 import { LABELS, formatLabel, labelParts } from './labels';
 import { readConversation } from './answer';
+import BUSY_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy';
+import BUSY_GAVE_UP_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy_Gave_Up';
+import PARTIAL_LABEL from '@salesforce/label/c.OpenCX_Panel_Partial';
+/**
+ * HTTP 429 (state BUSY): the panel asks again by itself after Retry-After seconds (10 when OpenCX
+ * did not say, between 1 and 60), at most BUSY_MAX_RETRIES times; then the rep gets Retry.
+ */
+export const BUSY_MAX_RETRIES = 3;
+const BUSY_DEFAULT_WAIT_SECONDS = 10;
+const BUSY_MAX_WAIT_SECONDS = 60;
+export function busyWaitSeconds(retryAfterSeconds) {
+    const asked = Number(retryAfterSeconds);
+    if (retryAfterSeconds === null || retryAfterSeconds === undefined || !Number.isFinite(asked)) {
+        return BUSY_DEFAULT_WAIT_SECONDS;
+    }
+    return Math.min(BUSY_MAX_WAIT_SECONDS, Math.max(1, Math.ceil(asked)));
+}
 /**
  * What the routing flow stamped on the MessagingSession. Read from the record itself so that the
  * trace key and the consumer badge show while Apex loads and when OpenCX fails. Optional fields:
@@ -155,6 +172,59 @@ export default class OpencxConversationPanel extends LightningElement {
         this.conversation = conversation;
         this.error = error;
         this.unreadable = bad;
+        this.scheduleBusyRetry();
+    }
+    /** Automatic retries of a BUSY answer so far (reset by any other answer or by Retry). */
+    busyRetries = 0;
+    busyWait = 0;
+    busyTimer;
+    get isBusy() {
+        return this.conversation?.state === 'BUSY';
+    }
+    get busyGaveUp() {
+        return this.busyRetries >= BUSY_MAX_RETRIES;
+    }
+    get busyText() {
+        return this.busyGaveUp
+            ? BUSY_GAVE_UP_LABEL
+            : formatLabel(BUSY_LABEL, String(this.busyWait));
+    }
+    get isPartial() {
+        return this.isReady && Boolean(this.conversation?.transcriptPartial);
+    }
+    get partialText() {
+        return PARTIAL_LABEL;
+    }
+    scheduleBusyRetry() {
+        clearTimeout(this.busyTimer);
+        this.busyTimer = undefined;
+        if (!this.isBusy) {
+            this.busyRetries = 0;
+            return;
+        }
+        if (this.busyGaveUp)
+            return;
+        this.busyWait = busyWaitSeconds(this.conversation?.retryAfterSeconds);
+        // eslint-disable-next-line @lwc/lwc/no-async-operation -- the wait OpenCX asked for
+        this.busyTimer = setTimeout(() => {
+            this.busyTimer = undefined;
+            this.busyRetries += 1;
+            refreshApex(this.wiredConversation)
+                .then(() => {
+                // An answer equal to the last one may not reach the wire again: go on here.
+                if (this.isBusy && !this.busyTimer)
+                    this.scheduleBusyRetry();
+            })
+                .catch((error) => this.setAnswer(undefined, error, false));
+        }, this.busyWait * 1000);
+    }
+    handleBusyRetry(event) {
+        this.busyRetries = 0;
+        return this.handleRefresh(event);
+    }
+    disconnectedCallback() {
+        clearTimeout(this.busyTimer);
+        this.busyTimer = undefined;
     }
     renderedCallback() {
         this.landTranscript();
@@ -315,6 +385,11 @@ export default class OpencxConversationPanel extends LightningElement {
         this.isRefreshing = true;
         this.copyStatus = '';
         try {
+            // Refresh of a transcript reads OpenCX, not the org cache (the wire then reads the
+            // answer this call put there). Retry after a failure needs no bypass: nothing was cached.
+            if (this.isReady && this.recordId && !trigger?.classList.contains('retry')) {
+                await getConversation({ messagingSessionId: this.recordId, refresh: true });
+            }
             await refreshApex(this.wiredConversation);
         }
         catch (error) {

@@ -14,6 +14,25 @@ import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consum
 import { orderTurns, safeHttpsUrl } from 'c/opencxTranscript';
 import { LABELS, formatLabel, labelParts, type LabelParts } from './labels';
 import { readConversation } from './answer';
+import BUSY_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy';
+import BUSY_GAVE_UP_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy_Gave_Up';
+import PARTIAL_LABEL from '@salesforce/label/c.OpenCX_Panel_Partial';
+
+/**
+ * HTTP 429 (state BUSY): the panel asks again by itself after Retry-After seconds (10 when OpenCX
+ * did not say, between 1 and 60), at most BUSY_MAX_RETRIES times; then the rep gets Retry.
+ */
+export const BUSY_MAX_RETRIES = 3;
+const BUSY_DEFAULT_WAIT_SECONDS = 10;
+const BUSY_MAX_WAIT_SECONDS = 60;
+
+export function busyWaitSeconds(retryAfterSeconds: number | null | undefined): number {
+    const asked = Number(retryAfterSeconds);
+    if (retryAfterSeconds === null || retryAfterSeconds === undefined || !Number.isFinite(asked)) {
+        return BUSY_DEFAULT_WAIT_SECONDS;
+    }
+    return Math.min(BUSY_MAX_WAIT_SECONDS, Math.max(1, Math.ceil(asked)));
+}
 
 /**
  * What the routing flow stamped on the MessagingSession. Read from the record itself so that the
@@ -194,6 +213,66 @@ export default class OpencxConversationPanel extends LightningElement {
         this.conversation = conversation;
         this.error = error;
         this.unreadable = bad;
+        this.scheduleBusyRetry();
+    }
+
+    /** Automatic retries of a BUSY answer so far (reset by any other answer or by Retry). */
+    busyRetries = 0;
+    busyWait = 0;
+    private busyTimer?: ReturnType<typeof setTimeout>;
+
+    get isBusy(): boolean {
+        return this.conversation?.state === 'BUSY';
+    }
+
+    get busyGaveUp(): boolean {
+        return this.busyRetries >= BUSY_MAX_RETRIES;
+    }
+
+    get busyText(): string {
+        return this.busyGaveUp
+            ? BUSY_GAVE_UP_LABEL
+            : formatLabel(BUSY_LABEL, String(this.busyWait));
+    }
+
+    get isPartial(): boolean {
+        return this.isReady && Boolean(this.conversation?.transcriptPartial);
+    }
+
+    get partialText(): string {
+        return PARTIAL_LABEL;
+    }
+
+    private scheduleBusyRetry(): void {
+        clearTimeout(this.busyTimer);
+        this.busyTimer = undefined;
+        if (!this.isBusy) {
+            this.busyRetries = 0;
+            return;
+        }
+        if (this.busyGaveUp) return;
+        this.busyWait = busyWaitSeconds(this.conversation?.retryAfterSeconds);
+        // eslint-disable-next-line @lwc/lwc/no-async-operation -- the wait OpenCX asked for
+        this.busyTimer = setTimeout(() => {
+            this.busyTimer = undefined;
+            this.busyRetries += 1;
+            refreshApex(this.wiredConversation)
+                .then(() => {
+                    // An answer equal to the last one may not reach the wire again: go on here.
+                    if (this.isBusy && !this.busyTimer) this.scheduleBusyRetry();
+                })
+                .catch((error: unknown) => this.setAnswer(undefined, error, false));
+        }, this.busyWait * 1000);
+    }
+
+    handleBusyRetry(event?: Event): Promise<void> {
+        this.busyRetries = 0;
+        return this.handleRefresh(event);
+    }
+
+    override disconnectedCallback(): void {
+        clearTimeout(this.busyTimer);
+        this.busyTimer = undefined;
     }
 
     override renderedCallback(): void {
@@ -379,6 +458,11 @@ export default class OpencxConversationPanel extends LightningElement {
         this.isRefreshing = true;
         this.copyStatus = '';
         try {
+            // Refresh of a transcript reads OpenCX, not the org cache (the wire then reads the
+            // answer this call put there). Retry after a failure needs no bypass: nothing was cached.
+            if (this.isReady && this.recordId && !trigger?.classList.contains('retry')) {
+                await getConversation({ messagingSessionId: this.recordId, refresh: true });
+            }
             await refreshApex(this.wiredConversation);
         } catch (error) {
             this.setAnswer(undefined, error, false);

@@ -1,0 +1,158 @@
+// OpenCX under load (issue 11, Scale): HTTP 429 is a state of its own with a bounded automatic
+// retry, a transcript cut short by a slow OpenCX says so, and Refresh reads OpenCX rather than
+// the org cache (getConversation with refresh: true) while Retry after a failure does not.
+import { createElement } from '@lwc/engine-dom';
+import OpencxConversationPanel, { BUSY_MAX_RETRIES, busyWaitSeconds } from 'c/opencxConversationPanel';
+import getConversation from '@salesforce/apex/OpenCxSessionController.getConversation';
+import { refreshApex } from '@salesforce/apex';
+
+const { samples, busy, partial, ERROR_MESSAGES } = require('../../../../../test/opencx-samples');
+const { readCustomLabels } = require('../../../../../test/custom-labels');
+
+jest.mock(
+    '@salesforce/apex/OpenCxSessionController.getConversation',
+    () => {
+        const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
+        return { default: createApexTestWireAdapter(jest.fn()) };
+    },
+    { virtual: true }
+);
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
+    virtual: true
+});
+
+const RECORD_ID = '0Mw5g000000XyZaCAK';
+const LABELS = readCustomLabels();
+const label = (name) => LABELS.get(name);
+const flush = async () => {
+    // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
+    for (let tick = 0; tick < 6; tick++) await Promise.resolve();
+};
+const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+const text = (element, selector) => ($(element, selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+async function panelWith(data) {
+    const element = createElement('c-opencx-conversation-panel', { is: OpencxConversationPanel });
+    element.recordId = RECORD_ID;
+    document.body.appendChild(element);
+    getConversation.emit(data);
+    await flush();
+    return element;
+}
+
+beforeEach(() => {
+    window.scrollBy = jest.fn();
+    jest.useFakeTimers({ doNotFake: ['Date', 'performance', 'queueMicrotask', 'nextTick'] });
+});
+
+afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    jest.clearAllMocks();
+    jest.useRealTimers();
+});
+
+describe('OpenCX busy (HTTP 429)', () => {
+    it('says so with the Retry-After time and asks again after it, no sooner', async () => {
+        const element = await panelWith(busy(samples.verified, 12));
+        expect(text(element, '.busy-message')).toBe('OpenCX is busy, retrying in 12 s.');
+        expect(label('OpenCX_Panel_Busy')).toBe('OpenCX is busy, retrying in {0} s.');
+        expect($(element, '.busy .retry')).toBeNull();
+        jest.advanceTimersByTime(11_999);
+        expect(refreshApex).not.toHaveBeenCalled();
+        jest.advanceTimersByTime(1);
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+        await flush();
+        getConversation.emit(samples.verified);
+        await flush();
+        expect($(element, '.busy')).toBeNull();
+        expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('waits 10 s when OpenCX does not say, and keeps any wait between 1 and 60 s', async () => {
+        const element = await panelWith(busy(samples.verified, null));
+        expect(text(element, '.busy-message')).toBe('OpenCX is busy, retrying in 10 s.');
+        expect(busyWaitSeconds(0)).toBe(1);
+        expect(busyWaitSeconds(3600)).toBe(60);
+        expect(busyWaitSeconds(2.2)).toBe(3);
+        expect(busyWaitSeconds(undefined)).toBe(10);
+    });
+
+    it(`stops after ${BUSY_MAX_RETRIES} automatic retries and offers Retry`, async () => {
+        const element = await panelWith(busy(samples.verified, 5));
+        for (let attempt = 1; attempt <= BUSY_MAX_RETRIES; attempt++) {
+            jest.advanceTimersByTime(5000);
+            expect(refreshApex).toHaveBeenCalledTimes(attempt);
+            // eslint-disable-next-line no-await-in-loop -- one retry after the other
+            await flush();
+            getConversation.emit(busy(samples.verified, 5));
+            // eslint-disable-next-line no-await-in-loop
+            await flush();
+        }
+        jest.advanceTimersByTime(60_000);
+        expect(refreshApex).toHaveBeenCalledTimes(BUSY_MAX_RETRIES);
+        expect(text(element, '.busy-message')).toBe(label('OpenCX_Panel_Busy_Gave_Up'));
+        $(element, '.busy .retry').click();
+        await flush();
+        expect(refreshApex).toHaveBeenCalledTimes(BUSY_MAX_RETRIES + 1);
+        // Retry after 429 is not a Refresh of a transcript: no cache bypass.
+        expect(getConversation).not.toHaveBeenCalled();
+    });
+
+    it('goes on retrying when the wire does not hear a second, equal answer', async () => {
+        await panelWith(busy(samples.verified, 2));
+        jest.advanceTimersByTime(2000);
+        await flush();
+        expect(jest.getTimerCount()).toBe(1);
+        jest.advanceTimersByTime(2000);
+        expect(refreshApex).toHaveBeenCalledTimes(2);
+    });
+
+    it('stops the timer when the panel is removed', async () => {
+        const element = await panelWith(busy(samples.verified, 30));
+        document.body.removeChild(element);
+        expect(jest.getTimerCount()).toBe(0);
+    });
+});
+
+describe('a transcript cut short', () => {
+    it('says that only part loaded', async () => {
+        const element = await panelWith(partial(samples.verified, 1, 'TIMEOUT'));
+        expect(text(element, '.partial')).toBe(label('OpenCX_Panel_Partial'));
+        expect($(element, '.partial').getAttribute('role')).toBe('status');
+    });
+
+    it('says nothing of the kind for a whole transcript', async () => {
+        const element = await panelWith(samples.verified);
+        expect($(element, '.partial')).toBeNull();
+    });
+});
+
+describe('Refresh and the org cache', () => {
+    it('Refresh of a transcript asks Apex to read OpenCX, then refreshes the wire', async () => {
+        const element = await panelWith(samples.verified);
+        $(element, 'lightning-button-icon.refresh').click();
+        await flush();
+        expect(getConversation).toHaveBeenCalledWith({
+            messagingSessionId: RECORD_ID,
+            refresh: true
+        });
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+        expect(getConversation.mock.invocationCallOrder[0]).toBeLessThan(
+            refreshApex.mock.invocationCallOrder[0]
+        );
+    });
+
+    it('Retry after a failure only refreshes the wire', async () => {
+        const element = createElement('c-opencx-conversation-panel', {
+            is: OpencxConversationPanel
+        });
+        element.recordId = RECORD_ID;
+        document.body.appendChild(element);
+        getConversation.error({ message: ERROR_MESSAGES.serverError });
+        await flush();
+        $(element, '.retry').click();
+        await flush();
+        expect(getConversation).not.toHaveBeenCalled();
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+    });
+});
