@@ -43,7 +43,7 @@ export const PHASES: readonly PhaseDefinition[] = [
     },
     {
         id: 'console',
-        title: 'permission sets, record page, Apex, components, credentials',
+        title: 'permission sets, custom permissions, record page, Apex, components, credentials',
         types: [
             'ExternalCredential',
             'NamedCredential',

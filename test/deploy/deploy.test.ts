@@ -401,3 +401,12 @@ test('deploying again over an org that has the project: a new flow version activ
     assert.equal(channels.length, 1);
     assert.equal(channels[0].IsActive, false);
 });
+
+test('readMetadata answers with what the deploy saved (the doctor reads the channel authMode there)', async () => {
+    const emulator = await org();
+    assert.equal((await deployTo(emulator, ['--visitor-verification', 'open'])).code, 0);
+    const channel = emulator.state.metadataOfType('MessagingChannel').get(CHANNEL) as {
+        embeddedConfig?: { authMode?: string };
+    };
+    assert.equal(channel.embeddedConfig?.authMode, 'UnAuth');
+});

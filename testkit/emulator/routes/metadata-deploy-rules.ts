@@ -482,6 +482,9 @@ const RECORD_WRITERS: Record<string, RecordWriter> = {
         })
 };
 
+/** Types whose writer already keeps the state.metadata entry (normalized). */
+const RECORD_WRITERS_OWN_STORE = ['PublicKeyCertificateSet', 'LightningComponentBundle'];
+
 function commitRecords(state: OrgState, component: DeployComponent, xml: string): void {
     RECORD_WRITERS[component.type]?.(state, component.fullName, rootOf(xml));
 }
@@ -497,6 +500,13 @@ function commitComponent(
     if (component.type === 'Flow') commitFlow(state, component, behaviour);
     if (component.type === 'MessagingChannel') xml = savedChannelXml(state, xml);
     commitRecords(state, component, xml);
+    // readMetadata (metadata.ts) answers from state.metadata: saved components read back there too.
+    if (!NOT_XML.includes(component.type) && !RECORD_WRITERS_OWN_STORE.includes(component.type)) {
+        state.metadataOfType(component.type).set(component.fullName, {
+            ...rootOf(xml),
+            fullName: component.fullName
+        });
+    }
     const key = `${component.type}:${component.fullName}`;
     files.set(key, { path, xml });
     // Later components of the same request resolve against what is already saved (flow XML).
