@@ -74,8 +74,8 @@ function progressReporter(label: string, wait: WaitOptions, startedAt: number) {
         progress(`  ${label}: ${text} (${Math.round((Date.now() - startedAt) / 1000)} s)`);
     };
     const timer = setInterval(() => {
-        if (Date.now() - lastPrinted >= heartbeat * 0.9) print(last || 'waiting');
-    }, heartbeat / 4);
+        if (Date.now() - lastPrinted >= heartbeat - heartbeat / 10) print(last || 'waiting');
+    }, heartbeat / 10);
     timer.unref();
     return {
         update: (text: string) => (text !== last ? print(text) : undefined),
