@@ -61,17 +61,17 @@ describe('source API version', () => {
         assert.ok(flowVersion <= version, `flow apiVersion ${flowVersion} > ${version}`);
     });
 
-    test('is stated in the README', () => {
-        const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    test('is stated in docs/routing.md', () => {
+        const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'routing.md'), 'utf8');
         assert.ok(
-            readme.includes(`sourceApiVersion ${String(project['sourceApiVersion'])}`) ||
-                readme.includes(`\`sourceApiVersion\` ${String(project['sourceApiVersion'])}`),
-            'README does not state the sourceApiVersion'
+            doc.includes(`sourceApiVersion ${String(project['sourceApiVersion'])}`) ||
+                doc.includes(`\`sourceApiVersion\` ${String(project['sourceApiVersion'])}`),
+            'docs/routing.md does not state the sourceApiVersion'
         );
     });
 });
 
-describe('README routing attributes table', () => {
+describe('docs/routing.md routing attributes table', () => {
     interface Row {
         attribute: string;
         parameter: string;
@@ -80,9 +80,9 @@ describe('README routing attributes table', () => {
     }
 
     function readTable(): Row[] {
-        const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-        const section = /### Routing attributes\n([\s\S]*?)(?=\n#{2,3} |$)/.exec(readme)?.[1];
-        assert.ok(section, 'README has no "### Routing attributes" section');
+        const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'routing.md'), 'utf8');
+        const section = /## Routing attributes\n([\s\S]*?)(?=\n#{2,3} |$)/.exec(doc)?.[1];
+        assert.ok(section, 'docs/routing.md has no "## Routing attributes" section');
         const unquote = (cell: string) => cell.trim().replace(/^`|`$/g, '');
         return section
             .split('\n')
