@@ -74,6 +74,67 @@ function namesIn(dir: string, suffix: string): string[] {
 
 export class ProjectMetadataError extends Error {}
 
+/** The OpenCX_Routing_Rule custom metadata records in force-app. */
+function readRoutingRules(metadata: string): RoutingRule[] {
+    return namesIn(join(metadata, 'customMetadata'), '.md-meta.xml')
+        .filter((name) => name.startsWith('OpenCX_Routing_Rule.'))
+        .map((name) => {
+            const record = readXml(join(metadata, 'customMetadata', `${name}.md-meta.xml`));
+            const value = (field: string) => {
+                const entry = ((record.values ?? []) as Node[]).find(
+                    (item) => str(item, 'field') === field
+                );
+                const raw = entry?.value;
+                return typeof raw === 'string' ? raw : '';
+            };
+            return {
+                name: name.slice('OpenCX_Routing_Rule.'.length),
+                consumerType: value('Consumer_Type__c'),
+                queue: value('Queue_Developer_Name__c'),
+                active: value('Active__c') === 'true'
+            };
+        });
+}
+
+/**
+ * The external credential's NamedPrincipal, and the secret parameter the named credential's header
+ * formula reads ($Credential.<external credential>.<parameter>).
+ */
+function readCredentialNames(
+    metadata: string,
+    required: (folder: string, name: string, suffix: string) => Node
+): { principal: string; parameter: string } {
+    const credential = required(
+        'externalCredentials',
+        ROOT_NAMES.externalCredential,
+        '.externalCredential-meta.xml'
+    );
+    const principal = str(
+        ((credential.externalCredentialParameters ?? []) as Node[]).find(
+            (item) => str(item, 'parameterType') === 'NamedPrincipal'
+        ),
+        'parameterName'
+    );
+    const namedCredentialsDir = join(metadata, 'namedCredentials');
+    const formulaParameter = namesIn(namedCredentialsDir, '.namedCredential-meta.xml')
+        .map((name) =>
+            readFileSync(join(namedCredentialsDir, `${name}.namedCredential-meta.xml`), 'utf8')
+        )
+        .map(
+            (xml) =>
+                new RegExp(`\\$Credential\\.${ROOT_NAMES.externalCredential}\\.(\\w+)`).exec(
+                    xml
+                )?.[1]
+        )
+        .find(Boolean);
+    if (!principal || !formulaParameter) {
+        throw new ProjectMetadataError(
+            `externalCredentials/${ROOT_NAMES.externalCredential} needs a NamedPrincipal and a named credential header reading $Credential.${ROOT_NAMES.externalCredential}.<parameter>`
+        );
+    }
+    return { principal, parameter: formulaParameter };
+}
+
 /** Reads the project metadata under `root` (default: this repository). */
 export function loadProjectNames(root: string = PROJECT_ROOT): ProjectNames {
     const metadata = join(root, 'force-app', 'main', 'default');
@@ -123,56 +184,8 @@ export function loadProjectNames(root: string = PROJECT_ROOT): ProjectNames {
         '.PublicKeyCertificateSet-meta.xml'
     );
 
-    const routingRules: RoutingRule[] = namesIn(join(metadata, 'customMetadata'), '.md-meta.xml')
-        .filter((name) => name.startsWith('OpenCX_Routing_Rule.'))
-        .map((name) => {
-            const record = readXml(join(metadata, 'customMetadata', `${name}.md-meta.xml`));
-            const value = (field: string) => {
-                const entry = ((record.values ?? []) as Node[]).find(
-                    (item) => str(item, 'field') === field
-                );
-                const raw = entry?.value;
-                return typeof raw === 'string' ? raw : '';
-            };
-            return {
-                name: name.slice('OpenCX_Routing_Rule.'.length),
-                consumerType: value('Consumer_Type__c'),
-                queue: value('Queue_Developer_Name__c'),
-                active: value('Active__c') === 'true'
-            };
-        });
-
-    // The external credential's NamedPrincipal, and the secret parameter the named credential's
-    // header formula reads ($Credential.<external credential>.<parameter>).
-    const credential = required(
-        'externalCredentials',
-        ROOT_NAMES.externalCredential,
-        '.externalCredential-meta.xml'
-    );
-    const principal = str(
-        ((credential.externalCredentialParameters ?? []) as Node[]).find(
-            (item) => str(item, 'parameterType') === 'NamedPrincipal'
-        ),
-        'parameterName'
-    );
-    const namedCredentialsDir = join(metadata, 'namedCredentials');
-    const formulaParameter = namesIn(namedCredentialsDir, '.namedCredential-meta.xml')
-        .map((name) =>
-            readFileSync(join(namedCredentialsDir, `${name}.namedCredential-meta.xml`), 'utf8')
-        )
-        .map(
-            (xml) =>
-                new RegExp(`\\$Credential\\.${ROOT_NAMES.externalCredential}\\.(\\w+)`).exec(
-                    xml
-                )?.[1]
-        )
-        .find(Boolean);
-    if (!principal || !formulaParameter) {
-        throw new ProjectMetadataError(
-            `externalCredentials/${ROOT_NAMES.externalCredential} needs a NamedPrincipal and a named credential header reading $Credential.${ROOT_NAMES.externalCredential}.<parameter>`
-        );
-    }
-    const parameter = formulaParameter;
+    const routingRules = readRoutingRules(metadata);
+    const { principal, parameter } = readCredentialNames(metadata, required);
 
     return {
         apiVersion: project.sourceApiVersion ?? '66.0',

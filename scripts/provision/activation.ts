@@ -5,6 +5,7 @@
 // (<state dir>/<org id>/publish.json) with the deployment's and channel's LastModifiedDate: a rerun
 // publishes again only when either changed since, or when the last publish did not finish.
 import { existsSync, readFileSync } from 'node:fs';
+import type { Connection } from 'jsforce';
 import { join } from 'node:path';
 import { soqlQuote, queryAll } from '../lib/batch.ts';
 import { writeFileAtomic } from '../lib/atomic-file.ts';
@@ -59,6 +60,39 @@ export function publishApiVersion(snapshot: OrgSnapshot): string | undefined {
     return [...snapshot.apiVersions]
         .reverse()
         .find((version) => Number(version) >= PUBLISH_MIN_API_VERSION);
+}
+
+/** Activates the channel; returns its new LastModifiedDate (the publish record keeps it). */
+async function activateChannel(conn: Connection, channelId: string): Promise<string> {
+    await conn.sobject('MessagingChannel').update({ Id: channelId, IsActive: true });
+    const [fresh] = await queryAll(
+        conn,
+        `SELECT Id, LastModifiedDate FROM MessagingChannel WHERE Id = ${soqlQuote(channelId)}`
+    );
+    return String(fresh?.LastModifiedDate ?? '');
+}
+
+/** Publishes the deployment (Connect, API 67.0+) and records it atomically. */
+async function publishDeployment(
+    conn: Connection,
+    apiVersion: string,
+    deployment: { Id: string; LastModifiedDate: string },
+    channelLastModified: string,
+    recordPath: string
+): Promise<void> {
+    await conn.request({
+        method: 'POST',
+        url: `/services/data/v${apiVersion}/connect/embeddedservice/embeddedserviceconfig/publish/${deployment.Id}`,
+        body: '{}',
+        headers: { 'content-type': 'application/json' }
+    });
+    const published: PublishRecord = {
+        deploymentId: deployment.Id,
+        deploymentLastModified: deployment.LastModifiedDate,
+        channelLastModified,
+        publishedAt: new Date().toISOString()
+    };
+    writeFileAtomic(recordPath, `${JSON.stringify(published, null, 2)}\n`);
 }
 
 export const activationStep: Step = {
@@ -119,32 +153,16 @@ export const activationStep: Step = {
                 }
                 let channelLastModified = channel.LastModifiedDate;
                 if (!channel.IsActive) {
-                    await conn
-                        .sobject('MessagingChannel')
-                        .update({ Id: channel.Id, IsActive: true });
-                    const [fresh] = await queryAll(
-                        conn,
-                        `SELECT Id, LastModifiedDate FROM MessagingChannel WHERE Id = ${soqlQuote(channel.Id)}`
-                    );
-                    channelLastModified = String(fresh?.LastModifiedDate ?? '');
+                    channelLastModified = await activateChannel(conn, channel.Id);
                     done.push('channel activated');
                 }
                 if (needsPublish && publishVersion) {
-                    await conn.request({
-                        method: 'POST',
-                        url: `/services/data/v${publishVersion}/connect/embeddedservice/embeddedserviceconfig/publish/${deployment.Id}`,
-                        body: '{}',
-                        headers: { 'content-type': 'application/json' }
-                    });
-                    const published: PublishRecord = {
-                        deploymentId: deployment.Id,
-                        deploymentLastModified: deployment.LastModifiedDate,
+                    await publishDeployment(
+                        conn,
+                        publishVersion,
+                        deployment,
                         channelLastModified,
-                        publishedAt: new Date().toISOString()
-                    };
-                    writeFileAtomic(
-                        publishRecordPath(options.stateDir, snapshot.orgId),
-                        `${JSON.stringify(published, null, 2)}\n`
+                        publishRecordPath(options.stateDir, snapshot.orgId)
                     );
                     done.push('deployment published');
                 }

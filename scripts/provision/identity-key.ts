@@ -24,7 +24,13 @@ import {
 import { assertSaved, upsertMetadata } from '../lib/metadata-api.ts';
 import type { ProjectNames } from '../lib/project.ts';
 import type { Connection } from 'jsforce';
-import { PlanError, type PlannedChange, type ProvisionContext, type Step } from './context.ts';
+import {
+    PlanError,
+    type PlannedChange,
+    type ProvisionContext,
+    type Step,
+    type StepResult
+} from './context.ts';
 
 export function expectedIssuer(
     context: Pick<ProvisionContext, 'config' | 'project'>
@@ -111,11 +117,86 @@ function requireIssuer(context: ProvisionContext, project: ProjectNames): string
     return issuer;
 }
 
+function plannedChanges(
+    keyPlan: KeyPlan,
+    keyPath: string,
+    kid: string | undefined,
+    registered: string[],
+    orgIssuer: string | undefined,
+    issuer: string,
+    project: ProjectNames
+): PlannedChange[] {
+    const keyChange = describeKeyChange(keyPlan, keyPath);
+    const changes: PlannedChange[] = keyChange ? [keyChange] : [];
+    if (!kid || !registered.includes(certificateName(kid))) {
+        changes.push({
+            action: 'create',
+            description: `register the public key${kid ? ` ${kid}` : ''} (JWK with x5c) in key set ${project.keySet.name}`
+        });
+    }
+    if (orgIssuer !== issuer) {
+        changes.push({
+            action: 'update',
+            description: `set the issuer of key set ${project.keySet.name} to "${issuer}" (now "${orgIssuer ?? ''}")`
+        });
+    }
+    return changes;
+}
+
+interface KeyWork {
+    keyPlan: KeyPlan;
+    keyPath: string;
+    issuer: string;
+    /** The key set's certificates when the plan read it. */
+    registered: string[];
+    orgIssuer: string | undefined;
+}
+
+/** Writes the key file as planned, registers the key, and only then promotes a rotated key. */
+async function applyIdentityKey(context: ProvisionContext, work: KeyWork): Promise<StepResult> {
+    const { conn, project, snapshot } = context;
+    const { keyPlan, keyPath, issuer, registered, orgIssuer } = work;
+    const pem = writeKey(keyPlan, keyPath);
+    context.redactor.add(pem);
+    const certificate = await registerCertificate(conn, pem, snapshot.orgId);
+    const registration = await registerInKeySet(
+        conn,
+        project,
+        certificate.name,
+        issuer,
+        registered
+    );
+    if (keyPlan.action === 'rotate') promotePendingKey(keyPath);
+    context.facts.authKeyId = certificate.kid;
+    const parts = [
+        ...(keyPlan.action === 'keep' ? [] : [`new key ${certificate.kid} in ${keyPath}`]),
+        `key ${certificate.kid} registered in ${project.keySet.name}`,
+        ...(orgIssuer !== issuer ? [`issuer set to "${issuer}"`] : []),
+        ...(registration.mergedOtherKeys
+            ? ['another run changed the key set at the same time: its keys were kept']
+            : []),
+        ...(keyPlan.action === 'rotate' && registered.length > 0
+            ? [`${registered.length} earlier key(s) stay registered until you remove them in Setup`]
+            : [])
+    ];
+    return {
+        outcome: keyPlan.action === 'create' ? 'created' : 'updated',
+        summary: parts.join('; '),
+        details: {
+            authKeyId: certificate.kid,
+            certificate: certificate.name,
+            issuer,
+            privateKeyPath: keyPath,
+            ...(registration.mergedOtherKeys ? { mergedConcurrentRun: true } : {})
+        }
+    };
+}
+
 export const identityKeyStep: Step = {
     id: 'identity-key',
     title: 'User-verification key',
     plan: async (context: ProvisionContext) => {
-        const { conn, project, options, snapshot, config } = context;
+        const { conn, project, options, config } = context;
         if (config.visitorVerification === 'open') {
             return {
                 changes: [],
@@ -145,62 +226,26 @@ export const identityKeyStep: Step = {
         context.facts.privateKeyPath = keyPath;
         context.facts.authKeyId = kid;
 
-        const keyChange = describeKeyChange(keyPlan, keyPath);
-        const changes: PlannedChange[] = keyChange ? [keyChange] : [];
-        if (!kid || !registered.includes(certificateName(kid))) {
-            changes.push({
-                action: 'create',
-                description: `register the public key${kid ? ` ${kid}` : ''} (JWK with x5c) in key set ${project.keySet.name}`
-            });
-        }
-        if (keySet.jwtIssuer !== issuer) {
-            changes.push({
-                action: 'update',
-                description: `set the issuer of key set ${project.keySet.name} to "${issuer}" (now "${keySet.jwtIssuer ?? ''}")`
-            });
-        }
+        const changes = plannedChanges(
+            keyPlan,
+            keyPath,
+            kid,
+            registered,
+            keySet.jwtIssuer,
+            issuer,
+            project
+        );
         return {
             changes,
             unchangedSummary: `key ${kid} registered in ${project.keySet.name}, issuer "${issuer}"`,
-            apply: async () => {
-                const pem = writeKey(keyPlan, keyPath);
-                const certificate = await registerCertificate(conn, pem, snapshot.orgId);
-                const registration = await registerInKeySet(
-                    conn,
-                    project,
-                    certificate.name,
+            apply: () =>
+                applyIdentityKey(context, {
+                    keyPlan,
+                    keyPath,
                     issuer,
-                    registered
-                );
-                if (keyPlan.action === 'rotate') promotePendingKey(keyPath);
-                context.facts.authKeyId = certificate.kid;
-                const parts = [
-                    ...(keyPlan.action === 'keep'
-                        ? []
-                        : [`new key ${certificate.kid} in ${keyPath}`]),
-                    `key ${certificate.kid} registered in ${project.keySet.name}`,
-                    ...(keySet.jwtIssuer !== issuer ? [`issuer set to "${issuer}"`] : []),
-                    ...(registration.mergedOtherKeys
-                        ? ['another run changed the key set at the same time: its keys were kept']
-                        : []),
-                    ...(keyPlan.action === 'rotate' && registered.length > 0
-                        ? [
-                              `${registered.length} earlier key(s) stay registered until you remove them in Setup`
-                          ]
-                        : [])
-                ];
-                return {
-                    outcome: keyPlan.action === 'create' ? 'created' : 'updated',
-                    summary: parts.join('; '),
-                    details: {
-                        authKeyId: certificate.kid,
-                        certificate: certificate.name,
-                        issuer,
-                        privateKeyPath: keyPath,
-                        ...(registration.mergedOtherKeys ? { mergedConcurrentRun: true } : {})
-                    }
-                };
-            }
+                    registered,
+                    orgIssuer: keySet.jwtIssuer
+                })
         };
     }
 };

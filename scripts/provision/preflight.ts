@@ -41,18 +41,14 @@ function byName(rows: SObjectRow[], field: string): Map<string, string> {
     return new Map(rows.map((row) => [String(row[field]), row.Id]));
 }
 
-/** Reads the org state the steps and the doctor work from (about five API calls). */
-export async function readOrgSnapshot(
-    conn: Connection,
-    project: ProjectNames
-): Promise<OrgSnapshot> {
-    const versions = expectAnswer<{ version: string }[]>(
-        await conn.request('/services/data'),
-        (body) =>
-            Array.isArray(body) &&
-            body.every((entry) => typeof (entry as { version?: unknown })?.version === 'string'),
-        'the API versions (GET /services/data)'
-    );
+type Settled = SObjectRow[] | ApiError;
+const rowsOf = (result: Settled): SObjectRow[] => (result instanceof ApiError ? [] : result);
+/** INVALID_TYPE means a feature (or the custom metadata type) is missing: reported as a check. */
+const unsupported = (result: Settled) =>
+    result instanceof ApiError && result.errorCode === 'INVALID_TYPE';
+
+/** The data API reads of the snapshot, in one Composite call (plus one for the ninth query). */
+async function readSetupRows(conn: Connection, project: ProjectNames) {
     const queueNames = [
         ...new Set([
             ...project.queues,
@@ -82,11 +78,7 @@ export async function readOrgSnapshot(
     if (typeof organization[0]?.Id !== 'string') {
         throw new UnreadableAnswerError('the Organization query', organization);
     }
-    const ok = (result: SObjectRow[] | ApiError): SObjectRow[] =>
-        result instanceof ApiError ? [] : result;
-    const unsupported = (result: SObjectRow[] | ApiError) =>
-        result instanceof ApiError && result.errorCode === 'INVALID_TYPE';
-    for (const result of [
+    const optional = {
         groups,
         permissionSets,
         presenceConfigs,
@@ -94,11 +86,36 @@ export async function readOrgSnapshot(
         serviceChannels,
         channels,
         rules
-    ]) {
-        // INVALID_TYPE means a feature (or the custom metadata type) is missing: reported as a check.
+    };
+    for (const result of Object.values(optional)) {
         if (result instanceof ApiError && !unsupported(result)) throw result;
     }
+    return { organization: organization[0], ...optional };
+}
 
+function toRules(rules: Settled): OrgSnapshot['rules'] {
+    if (unsupported(rules)) return undefined;
+    return rowsOf(rules).map((row) => ({
+        name: String(row.DeveloperName),
+        consumerType: String(row.Consumer_Type__c ?? ''),
+        queue: String(row.Queue_Developer_Name__c ?? ''),
+        active: row.Active__c === true
+    }));
+}
+
+/** Reads the org state the steps and the doctor work from (about five API calls). */
+export async function readOrgSnapshot(
+    conn: Connection,
+    project: ProjectNames
+): Promise<OrgSnapshot> {
+    const versions = expectAnswer<{ version: string }[]>(
+        await conn.request('/services/data'),
+        (body) =>
+            Array.isArray(body) &&
+            body.every((entry) => typeof (entry as { version?: unknown })?.version === 'string'),
+        'the API versions (GET /services/data)'
+    );
+    const rows = await readSetupRows(conn, project);
     const [flowRows, deploymentRows] = await Promise.all([
         toolingQueryAll(
             conn,
@@ -109,21 +126,22 @@ export async function readOrgSnapshot(
             `SELECT Id, IsEnabled, LastModifiedDate FROM EmbeddedServiceConfig WHERE DeveloperName = ${soqlQuote(project.deployment)}`
         )
     ]);
-    const channel = ok(channels)[0];
+    const channel = rowsOf(rows.channels)[0];
     const flow = flowRows[0];
     const deployment = deploymentRows[0];
     return {
-        orgId: organization[0].Id,
-        orgName: String(organization[0].Name ?? ''),
+        orgId: rows.organization.Id,
+        orgName: String(rows.organization.Name ?? ''),
         instanceUrl: conn.instanceUrl,
         apiVersions: versions.map((entry) => entry.version),
-        messagingEnabled: !unsupported(channels),
-        omniChannelEnabled: !unsupported(presenceConfigs) && !unsupported(serviceChannels),
-        queues: byName(ok(groups), 'DeveloperName'),
-        permissionSets: byName(ok(permissionSets), 'Name'),
-        presenceConfigId: ok(presenceConfigs)[0]?.Id,
-        presenceStatuses: byName(ok(presenceStatuses), 'DeveloperName'),
-        serviceChannelId: ok(serviceChannels)[0]?.Id,
+        messagingEnabled: !unsupported(rows.channels),
+        omniChannelEnabled:
+            !unsupported(rows.presenceConfigs) && !unsupported(rows.serviceChannels),
+        queues: byName(rowsOf(rows.groups), 'DeveloperName'),
+        permissionSets: byName(rowsOf(rows.permissionSets), 'Name'),
+        presenceConfigId: rowsOf(rows.presenceConfigs)[0]?.Id,
+        presenceStatuses: byName(rowsOf(rows.presenceStatuses), 'DeveloperName'),
+        serviceChannelId: rowsOf(rows.serviceChannels)[0]?.Id,
         channel: channel && {
             Id: channel.Id,
             IsActive: channel.IsActive === true,
@@ -142,14 +160,7 @@ export async function readOrgSnapshot(
             IsEnabled: deployment.IsEnabled !== false,
             LastModifiedDate: String(deployment.LastModifiedDate ?? '')
         },
-        rules: unsupported(rules)
-            ? undefined
-            : ok(rules).map((row) => ({
-                  name: String(row.DeveloperName),
-                  consumerType: String(row.Consumer_Type__c ?? ''),
-                  queue: String(row.Queue_Developer_Name__c ?? ''),
-                  active: row.Active__c === true
-              }))
+        rules: toRules(rows.rules)
     };
 }
 
