@@ -251,8 +251,36 @@ export default class OpencxTranscript extends LightningElement {
                 continue;
             this.scrollRegionBy(region, top);
             this.settlePendingScroll(true);
+            this.realignAfterLayout(pending.position, 3);
             return;
         }
+    }
+    /**
+     * Slices off screen have estimated heights (content-visibility: auto) until the browser lays
+     * them out, which it does once they come near the viewport, i.e. right after the scroll: the
+     * target then moves. Align it again on the next frames (added for the panel's jump controls:
+     * "Latest" must reach the end).
+     */
+    realignAfterLayout(position, frames) {
+        if (frames <= 0 || typeof requestAnimationFrame !== 'function')
+            return;
+        // eslint-disable-next-line @lwc/lwc/no-async-operation -- after the browser's layout
+        requestAnimationFrame(() => {
+            const region = this.region();
+            if (!region || region.scrollHeight <= region.clientHeight)
+                return;
+            const slices = this.template?.querySelectorAll('c-opencx-transcript-slice') ?? [];
+            for (const slice of Array.from(slices)) {
+                const top = slice.turnTop(position);
+                if (top === null)
+                    continue;
+                const offset = top - region.getBoundingClientRect().top;
+                if (Math.abs(offset) > 1)
+                    region.scrollTop += offset;
+                this.realignAfterLayout(position, frames - 1);
+                return;
+            }
+        });
     }
     /** Scrolls the region (or the page, when the region does not scroll) by top - its own top. */
     scrollRegionBy(region, top) {
