@@ -13,10 +13,11 @@ import {
     type PreviewSample
 } from '../../preview/samples.mjs';
 import { launchChromium, type LaunchedChromium } from './support/chromium.ts';
-import { PANEL, readTurns, tabOrder } from './support/panel-dom.ts';
+import { PANEL, describeFocus, measureLayout, readTurns, tabOrder } from './support/panel-dom.ts';
 import { projectRoot, usePreview, type RunningPreview } from './support/preview-server.ts';
 
-const screenshots = join(projectRoot, 'test-output/screenshots');
+// OPENCX_SCREENSHOTS=<dir> puts them elsewhere (e.g. outside the repository for a review).
+const screenshots = process.env.OPENCX_SCREENSHOTS ?? join(projectRoot, 'test-output/screenshots');
 const samples = new Map(buildSamples().map((sample) => [sample.id, sample]));
 
 function sample(id: string): PreviewSample {
@@ -28,7 +29,7 @@ function sample(id: string): PreviewSample {
 function conversationOf(id: string, call = 1): PreviewConversation {
     const answers = sample(id).answers;
     const answer = answers[Math.min(call, answers.length) - 1];
-    assert.ok('data' in answer, `${id} answers data on call ${call}`);
+    assert.ok('data' in answer && answer.data, `${id} answers data on call ${call}`);
     return answer.data;
 }
 
@@ -77,15 +78,25 @@ interface OpenedSample {
     apexCalls(): Promise<{ name: string; params: Record<string, unknown> }[]>;
 }
 
+/** The panel's column: a width in CSS pixels, or 'full' (the panel across the workspace). */
+type PanelWidth = number | 'full';
+
 /** A fresh rep: own browser context (en-US, UTC unless told), the sample's record page. */
 async function openSample(
     id: string,
-    options: { locale?: string; timezoneId?: string; query?: string; screenshot?: string } = {}
+    options: {
+        locale?: string;
+        timezoneId?: string;
+        query?: string;
+        screenshot?: string;
+        panelWidth?: PanelWidth;
+    } = {}
 ): Promise<OpenedSample> {
     const context = await chromium.browser.newContext({
         locale: options.locale ?? 'en-US',
         timezoneId: options.timezoneId ?? 'UTC',
-        viewport: { width: 1400, height: 900 },
+        // A narrow column sits beside the conversation in a console of ordinary width.
+        viewport: { width: typeof options.panelWidth === 'number' ? 1024 : 1400, height: 900 },
         permissions: ['clipboard-read', 'clipboard-write']
     });
     const page = await context.newPage();
@@ -104,12 +115,14 @@ async function openSample(
         const original = window[name].bind(window);
         window[name] = (...args) => { window.__xssRan = name; return original(...args); };
     }`);
-    await page.goto(`${preview.url}?sample=${id}&latency=50${options.query ?? ''}`);
+    const width = options.panelWidth === undefined ? '' : `&panelWidth=${options.panelWidth}`;
+    await page.goto(`${preview.url}?sample=${id}&latency=50${width}${options.query ?? ''}`);
     await page.locator(PANEL.settled).waitFor();
     if (options.screenshot) {
         // As the rep first sees it: loaded, the whole transcript in, nothing clicked yet.
         const first = sample(id).answers[0];
-        const turns = 'data' in first && first.data.state === 'READY' ? first.data.turns.length : 0;
+        const data = 'data' in first ? first.data : null;
+        const turns = data?.state === 'READY' ? data.turns.length : 0;
         if (turns > 0)
             await page
                 .locator(PANEL.turn)
@@ -162,7 +175,7 @@ async function assertReady(page: Page, conversation: PreviewConversation, badges
             .waitFor({ state: 'attached' });
     assert.equal(
         squash(await page.locator(PANEL.turnCount).textContent()),
-        `(${count} ${count === 1 ? 'entry' : 'entries'})`
+        `${count.toLocaleString('en-US')} ${count === 1 ? 'entry' : 'entries'}`
     );
     const turns = await readTurns(page);
     assert.equal(turns.length, count, 'one list item per transcript turn');
@@ -248,12 +261,15 @@ describe('verified visitor, long transcript', () => {
         );
     });
 
-    test('keyboard: refresh, copy, OpenCX link, then the scrollable transcript', async () => {
-        const stops = await tabOrder(opened.page, '#sample-picker', 4);
+    test('keyboard: refresh, copy, OpenCX link, the jump controls, then the scrollable transcript', async () => {
+        const stops = await tabOrder(opened.page, '#sample-picker', 7);
         assert.deepEqual(stops, [
             'button "Refresh"',
             'button "Copy the trace key"',
             `a "Open in OpenCX, opens in a new tab" ${conversation.sessionUrl}`,
+            'button "Start"',
+            'button "Handoff"',
+            'button "Latest"',
             'div[role=region] "OpenCX transcript"'
         ]);
     });
@@ -276,7 +292,8 @@ describe("verified visitor, the component tests' fixture transcript", () => {
         await assertReady(opened.page, conversation, ['Verified visitor', 'Sentiment: Angry']);
         const details = squash(await opened.page.locator(PANEL.details).textContent());
         assert.match(details, /Channel ?Web chat/);
-        assert.match(details, /Contact ?Maria Lopez, maria\.lopez@example\.com/);
+        // Name and email, each isolated in its own <bdi> on its own line.
+        assert.match(details, /Contact ?Maria Lopez ?maria\.lopez@example\.com/);
     });
 
     test('makes https links in the transcript live, opening in a new tab without opener', async () => {
@@ -292,10 +309,10 @@ describe("verified visitor, the component tests' fixture transcript", () => {
     });
 
     test('keyboard: after the transcript region comes the link inside it', async () => {
-        const stops = await tabOrder(opened.page, '#sample-picker', 5);
-        assert.equal(stops[3], 'div[role=region] "OpenCX transcript"');
+        const stops = await tabOrder(opened.page, '#sample-picker', 8);
+        assert.equal(stops[6], 'div[role=region] "OpenCX transcript"');
         assert.equal(
-            stops[4],
+            stops[7],
             'a "https://help.example.com/billing/refunds" https://help.example.com/billing/refunds'
         );
     });
@@ -426,8 +443,20 @@ describe('OpenCX not configured', () => {
         );
         assert.equal(await opened.page.locator(PANEL.sessionLink).count(), 0);
         assert.equal(await opened.page.locator(PANEL.turn).count(), 0);
-        const stops = await tabOrder(opened.page, '#sample-picker', 2);
-        assert.deepEqual(stops, ['button "Refresh"', 'button "Copy the trace key"']);
+        // One sentence (Apex's, naming the setting), Retry for when the admin has fixed it.
+        const box = squash(await opened.page.locator(PANEL.notConfigured).textContent());
+        assert.equal(box.match(/not (set up|configured)/g)?.length, 1, box);
+        assert.deepEqual(
+            (await opened.page.locator(PANEL.badge).allTextContents()).map(squash),
+            ['Verified visitor'],
+            'the visitor badge shows here as in the other states'
+        );
+        const stops = await tabOrder(opened.page, '#sample-picker', 3);
+        assert.deepEqual(stops, [
+            'button "Refresh"',
+            'button "Retry"',
+            'button "Copy the trace key"'
+        ]);
         assert.deepEqual(opened.problems, []);
     });
 });
@@ -596,4 +625,239 @@ describe('panel properties an admin sets in Lightning App Builder', () => {
             await opened.context.close();
         }
     });
+});
+
+/** Waits until the sample's first answer is fully on screen (every turn in). */
+async function waitForAllTurns(page: Page, id: string) {
+    await page.locator(PANEL.settled).waitFor();
+    const first = sample(id).answers[0];
+    const data = 'data' in first ? first.data : null;
+    const turns = data?.state === 'READY' ? data.turns.length : 0;
+    if (turns > 0)
+        await page
+            .locator(PANEL.turn)
+            .nth(turns - 1)
+            .waitFor({ state: 'attached' });
+}
+
+describe('narrow columns: no horizontal scroll, nothing outside the card, no word broken', () => {
+    const widths: PanelWidth[] = [280, 320, 400, 'full'];
+    const ids = [
+        'long-values',
+        'verified-long',
+        'xss',
+        'anonymous',
+        'opencx-unauthorized',
+        'unreadable',
+        'not-configured',
+        'no-session'
+    ];
+    for (const width of widths) {
+        test(`at ${width === 'full' ? 'full width' : `${width} px`}`, async () => {
+            const opened = await openSample(ids[0], { panelWidth: width });
+            try {
+                for (const id of ids) {
+                    await opened.page.locator('#sample-picker').selectOption(id);
+                    await waitForAllTurns(opened.page, id);
+                    const layout = await measureLayout(opened.page);
+                    const where = `${id} at ${width}`;
+                    if (typeof width === 'number') {
+                        const cardWidth = layout.card.right - layout.card.left;
+                        assert.ok(Math.abs(cardWidth - width) <= 1, `${where}: card ${cardWidth}`);
+                    }
+                    assert.ok(
+                        layout.scrollWidth <= layout.clientWidth,
+                        `${where}: page scrolls sideways (${layout.scrollWidth} > ${layout.clientWidth})`
+                    );
+                    assert.deepEqual(layout.outside, [], `${where}: outside the card`);
+                    assert.deepEqual(layout.clipped, [], `${where}: clipped or scrolling sideways`);
+                    assert.deepEqual(layout.brokenWords, [], `${where}: words broken mid-word`);
+                }
+                assert.deepEqual(opened.problems, []);
+            } finally {
+                await opened.context.close();
+            }
+        });
+    }
+
+    test('the long values are all there, each isolated from the next', async () => {
+        const opened = await openSample('long-values', { panelWidth: 280 });
+        try {
+            const conversation = conversationOf('long-values');
+            const contact = await opened.page
+                .locator(`${PANEL.details} dd[data-label="Contact"] bdi`)
+                .allTextContents();
+            assert.deepEqual(contact, [conversation.contactName, conversation.contactEmail]);
+            // The RLO stays inside the name: the email after it reads left to right.
+            const emailBox = await opened.page
+                .locator(`${PANEL.details} dd[data-label="Contact"] bdi`)
+                .nth(1)
+                .evaluate(
+                    (node) => node.ownerDocument.defaultView?.getComputedStyle(node).direction
+                );
+            assert.equal(emailBox, 'ltr');
+            const badges = (await opened.page.locator(PANEL.badge).allTextContents()).map(squash);
+            assert.deepEqual(badges, [`Visitor: ${conversation.consumerType}`, 'Sentiment: Angry']);
+        } finally {
+            await opened.context.close();
+        }
+    });
+});
+
+/** Where a turn sits in the transcript's visible area: its top relative to the region's. */
+async function turnPlacement(page: Page, label: string) {
+    const region = await page.locator(PANEL.transcript).boundingBox();
+    const turn = await page.locator(PANEL.turn, { hasText: label }).first().boundingBox();
+    assert.ok(region && turn, `region and turn "${label}" are laid out`);
+    return {
+        visible:
+            turn.y >= region.y - 1 &&
+            turn.y + Math.min(turn.height, 20) <= region.y + region.height,
+        region,
+        turn
+    };
+}
+
+const HANDOFF_LABEL = 'AI handed the conversation off to a human';
+
+describe('the transcript opens where the rep needs it', () => {
+    test('a 400-turn transcript opens at the handoff, not at the oldest turn', async () => {
+        const opened = await openSample('verified-long', { panelWidth: 400 });
+        try {
+            await waitForAllTurns(opened.page, 'verified-long');
+            const placement = await turnPlacement(opened.page, HANDOFF_LABEL);
+            assert.ok(placement.visible, `handoff in view: ${JSON.stringify(placement)}`);
+            const scrolled = await opened.page
+                .locator(PANEL.transcript)
+                .evaluate((region) => region.scrollTop);
+            assert.ok(scrolled > 1000, `scrolled ${scrolled}px down to turn 200 of 400`);
+            assert.equal(await opened.page.evaluate('window.scrollY'), 0, 'the page stays put');
+            await screenshot(opened.page, 'verified-long-landed-400');
+        } finally {
+            await opened.context.close();
+        }
+    });
+
+    test('Start, Latest and Handoff jump there; focus stays on the button pressed', async () => {
+        const opened = await openSample('verified-long', { panelWidth: 400 });
+        try {
+            await waitForAllTurns(opened.page, 'verified-long');
+            const region = opened.page.locator(PANEL.transcript);
+            await opened.page.locator(PANEL.jumpStart).click();
+            assert.equal(await region.evaluate((node) => node.scrollTop), 0);
+            assert.equal(await describeFocus(opened.page), 'button "Start"');
+
+            await opened.page.locator(PANEL.jumpEnd).click();
+            await opened.page.waitForTimeout(100);
+            const atEnd = await region.evaluate(
+                (node) => node.scrollHeight - node.clientHeight - node.scrollTop
+            );
+            assert.ok(atEnd <= 2, `at the end (${atEnd}px left)`);
+
+            await opened.page.locator(PANEL.jumpHandoff).click();
+            await opened.page.waitForTimeout(100);
+            assert.ok((await turnPlacement(opened.page, HANDOFF_LABEL)).visible);
+            assert.equal(await describeFocus(opened.page), 'button "Handoff"');
+            assert.equal(await opened.page.evaluate('window.scrollY'), 0, 'the page stays put');
+        } finally {
+            await opened.context.close();
+        }
+    });
+
+    test('a short transcript that fits does not move the page', async () => {
+        const opened = await openSample('anonymous', { panelWidth: 400 });
+        try {
+            await waitForAllTurns(opened.page, 'anonymous');
+            await opened.page.waitForTimeout(100);
+            assert.equal(await opened.page.evaluate('window.scrollY'), 0);
+        } finally {
+            await opened.context.close();
+        }
+    });
+});
+
+describe('focus after Refresh and Retry', () => {
+    test('Refresh keeps the focus on Refresh', async () => {
+        const opened = await openSample('verified');
+        try {
+            await opened.page.locator(PANEL.refresh).focus();
+            await opened.page.keyboard.press('Enter');
+            await opened.page.waitForFunction(
+                'window.opencxPreview.calls().filter((call) => call.kind === "apex").length >= 2'
+            );
+            await opened.page.locator(PANEL.settled).waitFor();
+            assert.equal(await describeFocus(opened.page), 'button "Refresh"');
+        } finally {
+            await opened.context.close();
+        }
+    });
+
+    for (const id of ['opencx-unavailable', 'unreadable']) {
+        test(`a successful Retry (${id}) puts focus on Refresh, not on the page`, async () => {
+            const opened = await openSample(id);
+            try {
+                await opened.page.locator(PANEL.retry).focus();
+                await opened.page.keyboard.press('Enter');
+                await opened.page.locator(PANEL.turn).first().waitFor();
+                await opened.page.locator(PANEL.settled).waitFor();
+                assert.equal(await opened.page.locator(PANEL.retry).count(), 0);
+                assert.equal(await describeFocus(opened.page), 'button "Refresh"');
+                assert.deepEqual(opened.problems, []);
+            } finally {
+                await opened.context.close();
+            }
+        });
+    }
+
+    test('a failed Retry keeps the focus on Retry', async () => {
+        const opened = await openSample('opencx-unauthorized');
+        try {
+            await opened.page.locator(PANEL.retry).focus();
+            await opened.page.keyboard.press('Enter');
+            await opened.page.waitForFunction(
+                'window.opencxPreview.calls().filter((call) => call.kind === "apex").length === 2'
+            );
+            await opened.page.locator(PANEL.settled).waitFor();
+            assert.equal(await describeFocus(opened.page), 'button "Retry"');
+        } finally {
+            await opened.context.close();
+        }
+    });
+});
+
+describe('an answer outside the contract', () => {
+    test('shows the rep a sentence and Retry, never an endless spinner', async () => {
+        const opened = await openSample('unreadable', { screenshot: 'unreadable' });
+        try {
+            assert.match(
+                squash(await opened.page.locator(PANEL.errorMessage).textContent()),
+                /cannot read/
+            );
+            assert.equal(await opened.page.locator(PANEL.retry).count(), 1);
+            assert.equal(await opened.page.locator(`${PANEL.root} lightning-spinner`).count(), 0);
+        } finally {
+            await opened.context.close();
+        }
+    });
+});
+
+describe('screenshots at 280 px, 400 px and full width', () => {
+    for (const id of ['verified-long', 'xss', 'opencx-unauthorized']) {
+        for (const width of [280, 400, 'full'] as PanelWidth[]) {
+            test(`${id} at ${width}`, async () => {
+                const opened = await openSample(id, { panelWidth: width });
+                try {
+                    await waitForAllTurns(opened.page, id);
+                    if (id === 'verified-long') {
+                        assert.ok((await turnPlacement(opened.page, HANDOFF_LABEL)).visible);
+                    }
+                    await opened.page
+                        .locator('#panel-column')
+                        .screenshot({ path: join(screenshots, `${id}-${width}.png`) });
+                } finally {
+                    await opened.context.close();
+                }
+            });
+        }
+    }
 });

@@ -274,7 +274,7 @@ describe('preview samples', () => {
         const shared = createRequire(import.meta.url)('../../force-app/test/opencx-samples.js');
         const data = (id: string) => {
             const answer = byId.get(id)?.answers.at(-1);
-            assert.ok(answer && 'data' in answer, id);
+            assert.ok(answer && 'data' in answer && answer.data, id);
             return answer.data;
         };
         assert.deepEqual(data('verified'), shared.samples.verified);
@@ -283,6 +283,9 @@ describe('preview samples', () => {
         assert.deepEqual(data('no-session'), shared.samples.noSession);
         assert.deepEqual(data('not-configured'), shared.samples.notConfigured);
         assert.deepEqual(data('stress-2000'), shared.samples.long);
+        assert.deepEqual(data('long-values'), shared.samples.longValues);
+        // An answer outside the contract first (null), then the conversation.
+        assert.deepEqual(byId.get('unreadable')?.answers[0], { data: null });
         const long = data('verified-long');
         assert.ok(long.turns.length >= 300);
         assert.equal(long.sentiment, 'angry');
@@ -293,8 +296,10 @@ describe('preview samples', () => {
 
     test('each record carries the fields the routing flow stamped for its conversation', () => {
         for (const sample of samples) {
-            const answer = sample.answers.find((candidate) => 'data' in candidate);
-            if (!answer || !('data' in answer)) continue; // fails on every call: no DTO to match
+            const answer = sample.answers.find(
+                (candidate) => 'data' in candidate && candidate.data
+            );
+            if (!answer || !('data' in answer) || !answer.data) continue; // no DTO to match
             assert.equal(
                 sample.record.fields.OpenCX_Session_Id__c,
                 answer.data.sessionId,

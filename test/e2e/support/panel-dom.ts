@@ -14,12 +14,19 @@ export const PANEL = {
     copy: `${root} lightning-button-icon.copy button`,
     copyStatus: `${root} .copy-status`,
     sessionLink: `${root} a.session-link`,
-    badge: `${root} .badges lightning-badge > span[part="badge"]`,
+    badge: `${root} .badges .badge`,
+    /** The card itself: nothing the panel shows may reach outside it. */
+    card: `${root} article.card`,
+    title: `${root} .title`,
+    jumpStart: `${root} lightning-button.jump-start button`,
+    jumpHandoff: `${root} lightning-button.jump-handoff button`,
+    jumpEnd: `${root} lightning-button.jump-end button`,
     details: `${root} dl.details`,
     summary: `${root} .handoff .summary`,
     error: `${root} .error[role="alert"]`,
     errorMessage: `${root} .error .error-message`,
     retry: `${root} lightning-button.retry button`,
+    problem: `${root} .problem`,
     noSession: `${root} .no-session`,
     notConfigured: `${root} .not-configured`,
     setupMessage: `${root} .not-configured .setup-message`,
@@ -93,4 +100,96 @@ export async function tabOrder(page: Page, start: string, count: number): Promis
         stops.push(await describeFocus(page));
     }
     return stops;
+}
+
+/** A box of the page, from getBoundingClientRect. */
+export interface Box {
+    left: number;
+    right: number;
+    top: number;
+    bottom: number;
+}
+
+export interface LayoutReport {
+    /** document.documentElement scrollWidth and clientWidth: the page's horizontal scroll. */
+    scrollWidth: number;
+    clientWidth: number;
+    card: Box;
+    /** Elements of the panel (through every shadow root) whose box leaves the card's sides. */
+    outside: string[];
+    /** Elements that clip or scroll sideways (content wider than the box, overflow not visible). */
+    clipped: string[];
+    /** Ordinary words (tokens of up to 20 characters) the browser broke across two lines. */
+    brokenWords: string[];
+}
+
+/**
+ * Everything that can go wrong in a narrow column, measured in the page: horizontal page scroll,
+ * an element outside the card, clipped or sideways-scrolling content, words broken mid-word.
+ */
+export async function measureLayout(page: Page): Promise<LayoutReport> {
+    return page.evaluate(`(() => {
+        const host = document.querySelector('${root}');
+        const card = host.shadowRoot.querySelector('article.card').getBoundingClientRect();
+        const describe = (node) => {
+            const classes = typeof node.className === 'string' && node.className ? '.' + node.className.trim().split(/\\s+/).join('.') : '';
+            return node.tagName.toLowerCase() + classes + ' "' + (node.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 40) + '"';
+        };
+        const elements = [];
+        const texts = [];
+        const walk = (parent) => {
+            for (const node of parent.childNodes) {
+                if (node.nodeType === 3) texts.push(node);
+                if (node.nodeType !== 1) continue;
+                elements.push(node);
+                if (node.shadowRoot) walk(node.shadowRoot);
+                walk(node);
+            }
+        };
+        walk(host.shadowRoot);
+        const visible = (node) => {
+            const style = getComputedStyle(node);
+            if (style.display === 'none' || style.visibility === 'hidden') return false;
+            if (node.closest && node.closest('.slds-assistive-text')) return false;
+            const box = node.getBoundingClientRect();
+            return box.width > 0 && box.height > 0;
+        };
+        const outside = [];
+        const clipped = [];
+        for (const node of elements) {
+            if (!visible(node)) continue;
+            const box = node.getBoundingClientRect();
+            if (box.left < card.left - 0.5 || box.right > card.right + 0.5) {
+                outside.push(describe(node) + ' ' + Math.round(box.left) + '..' + Math.round(box.right));
+            }
+            const style = getComputedStyle(node);
+            const clips = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
+            if (clips && node.scrollWidth > node.clientWidth + 1) {
+                clipped.push(describe(node) + ' ' + node.scrollWidth + '>' + node.clientWidth);
+            }
+        }
+        const brokenWords = [];
+        for (const text of texts) {
+            const parent = text.parentElement;
+            if (!parent || !visible(parent)) continue;
+            // Values from OpenCX or the record may break anywhere (overflow-wrap: anywhere) when
+            // wider than the column; the panel's own words may not.
+            if (parent.closest('bdi, code, .text, .summary')) continue;
+            for (const match of text.textContent.matchAll(/(?<!\\S)\\S{2,20}(?!\\S)/gu)) {
+                const range = document.createRange();
+                range.setStart(text, match.index);
+                range.setEnd(text, match.index + match[0].length);
+                const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+                if (lines.size > 1) brokenWords.push(match[0] + ' in ' + describe(parent));
+            }
+        }
+        return {
+            scrollWidth: document.documentElement.scrollWidth,
+            clientWidth: document.documentElement.clientWidth,
+            card: { left: card.left, right: card.right, top: card.top, bottom: card.bottom },
+            outside,
+            clipped,
+            brokenWords
+        };
+    })()`);
 }

@@ -435,8 +435,16 @@ export default class OpencxConversationPanel extends LightningElement {
         if (!transcript) return;
         this.landedOn = conversation;
         const handoff = this.handoffPosition;
-        if (handoff !== null) transcript.scrollToTurn?.(handoff);
-        else transcript.scrollToEnd?.();
+        // Landing moves the transcript, never the console page around it: the transcript scrolls
+        // the page when its region does not scroll (a short transcript), so the page goes back.
+        const { scrollX, scrollY } = window;
+        const landed =
+            handoff !== null ? transcript.scrollToTurn?.(handoff) : transcript.scrollToEnd?.();
+        void Promise.resolve(landed).then(() => {
+            if (window.scrollX !== scrollX || window.scrollY !== scrollY) {
+                window.scrollTo(scrollX, scrollY);
+            }
+        });
     }
 
     handleJumpStart(): void {
