@@ -116,6 +116,10 @@ function authorClass(turn) {
         return 'turn turn_agent';
     return 'turn turn_other';
 }
+/** Milliseconds of a turn's time; NaN when it has none or it does not parse. */
+function timeOf(turn) {
+    return turn.createdAt ? Date.parse(turn.createdAt) : NaN;
+}
 /**
  * Chronological order. OpenCX returns history in order already; a stable sort guards against a
  * page that does not. An item without a time keeps its place after the item before it.
@@ -123,7 +127,7 @@ function authorClass(turn) {
 export function orderTurns(turns) {
     let lastTime = Number.NEGATIVE_INFINITY;
     const keyed = turns.map((turn, index) => {
-        const parsed = turn.createdAt ? Date.parse(turn.createdAt) : NaN;
+        const parsed = timeOf(turn);
         if (!Number.isNaN(parsed))
             lastTime = parsed;
         return { turn, index, time: Number.isNaN(parsed) ? lastTime : parsed };
@@ -133,10 +137,13 @@ export function orderTurns(turns) {
 }
 /**
  * Long transcripts render in slices, one browser task and one child component each, so the console
- * stays responsive and no slice renders twice: the first slice shows at once (a typical
- * conversation fits in it), the rest follows in later tasks, appended after the ones before.
+ * stays responsive and no slice renders twice: the first slice shows at once (more than a
+ * transcript region holds), the rest follows in later tasks, appended after the ones before.
+ * OpenCX sends history in order, so the order is checked slice by slice as they are built (no
+ * pass over the whole transcript before the first turn shows); a turn out of order sorts the
+ * whole transcript once and starts the slices over.
  */
-export const FIRST_SLICE = 100;
+export const FIRST_SLICE = 50;
 export const SLICE = 100;
 /** A turn's height in pixels before layout, for slices not yet near the viewport. */
 const ESTIMATED_TURN_HEIGHT = 64;
@@ -151,7 +158,10 @@ export default class OpencxTranscript extends LightningElement {
     /** Bumped per transcript, so a refreshed transcript gets new slices rather than re-renders. */
     generation = 0;
     turnList = [];
+    /** The turns in chronological order as far as `checkedTurns`; past it, as OpenCX sent them. */
     ordered = [];
+    checkedTurns = 0;
+    lastCheckedTime = Number.NEGATIVE_INFINITY;
     sliceTimer;
     /** Turn position to scroll to once its slice is in (see scrollToTurn). */
     pendingScroll = null;
@@ -169,13 +179,11 @@ export default class OpencxTranscript extends LightningElement {
     }
     set turns(value) {
         this.turnList = Array.isArray(value) ? value : [];
-        // Built once per new transcript, not on every render: transcripts can be long.
-        this.ordered = orderTurns(this.turnList);
-        this.generation += 1;
-        this.slices = [];
-        this.renderedTurns = 0;
+        this.ordered = this.turnList;
+        this.checkedTurns = 0;
+        this.lastCheckedTime = Number.NEGATIVE_INFINITY;
         this.settlePendingScroll(false);
-        this.appendSlice(FIRST_SLICE);
+        this.restartSlices();
         this.scheduleNextSlice();
     }
     connectedCallback() {
@@ -210,12 +218,14 @@ export default class OpencxTranscript extends LightningElement {
     /** Scrolls to the newest turn, once every slice is in. Resolves false when there is none. */
     @api
     scrollToEnd() {
+        this.ensureOrdered();
         const last = this.ordered[this.ordered.length - 1];
         return last ? this.scrollToTurn(last.position) : Promise.resolve(false);
     }
     /** Position of the last handoff event, or null when the AI never handed off. */
     @api
     get handoffPosition() {
+        this.ensureOrdered();
         for (let index = this.ordered.length - 1; index >= 0; index--) {
             const turn = this.ordered[index];
             if (turn.kind === 'event' && turn.eventType === 'handoff')
@@ -231,29 +241,36 @@ export default class OpencxTranscript extends LightningElement {
     @api
     scrollToTurn(position) {
         this.settlePendingScroll(false);
-        if (!this.ordered.some((turn) => turn.position === position)) {
+        this.ensureOrdered();
+        const index = this.ordered.findIndex((turn) => turn.position === position);
+        if (index < 0)
             return Promise.resolve(false);
-        }
         return new Promise((resolve) => {
-            this.pendingScroll = { position, resolve };
+            this.pendingScroll = { position, index, resolve };
             this.tryPendingScroll();
         });
     }
     tryPendingScroll() {
         const pending = this.pendingScroll;
         const region = this.region();
-        if (!pending || !region)
+        // Once per slice render while waiting: one slice asked, not all of them (that was
+        // quadratic on a long transcript).
+        if (!pending || !region || pending.index >= this.renderedTurns)
             return;
-        const slices = this.template?.querySelectorAll('c-opencx-transcript-slice') ?? [];
-        for (const slice of Array.from(slices)) {
-            const top = slice.turnTop(pending.position);
-            if (top === null)
-                continue;
-            this.scrollRegionBy(region, top);
-            this.settlePendingScroll(true);
-            this.realignAfterLayout(pending.position, 3);
+        const top = this.sliceAt(pending.index)?.turnTop(pending.position) ?? null;
+        if (top === null)
             return;
-        }
+        this.scrollRegionBy(region, top);
+        this.settlePendingScroll(true);
+        this.realignAfterLayout(pending.position, pending.index, 3);
+    }
+    /** The rendered slice component holding the turn at this index of `ordered`, if any. */
+    sliceAt(index) {
+        const view = this.slices.find((slice) => slice.start <= index && index < slice.start + slice.entries.length);
+        if (!view)
+            return null;
+        const selector = `c-opencx-transcript-slice[data-start="${view.start}"]`;
+        return this.template?.querySelector(selector) ?? null;
     }
     /**
      * Slices off screen have estimated heights (content-visibility: auto) until the browser lays
@@ -261,7 +278,7 @@ export default class OpencxTranscript extends LightningElement {
      * target then moves. Align it again on the next frames (added for the panel's jump controls:
      * "Latest" must reach the end).
      */
-    realignAfterLayout(position, frames) {
+    realignAfterLayout(position, index, frames) {
         if (frames <= 0 || typeof requestAnimationFrame !== 'function')
             return;
         // eslint-disable-next-line @lwc/lwc/no-async-operation -- after the browser's layout
@@ -269,17 +286,13 @@ export default class OpencxTranscript extends LightningElement {
             const region = this.region();
             if (!region || region.scrollHeight <= region.clientHeight)
                 return;
-            const slices = this.template?.querySelectorAll('c-opencx-transcript-slice') ?? [];
-            for (const slice of Array.from(slices)) {
-                const top = slice.turnTop(position);
-                if (top === null)
-                    continue;
-                const offset = top - region.getBoundingClientRect().top;
-                if (Math.abs(offset) > 1)
-                    region.scrollTop += offset;
-                this.realignAfterLayout(position, frames - 1);
+            const top = this.sliceAt(index)?.turnTop(position) ?? null;
+            if (top === null)
                 return;
-            }
+            const offset = top - region.getBoundingClientRect().top;
+            if (Math.abs(offset) > 1)
+                region.scrollTop += offset;
+            this.realignAfterLayout(position, index, frames - 1);
         });
     }
     /** Scrolls the region (or the page, when the region does not scroll) by top - its own top. */
@@ -300,8 +313,52 @@ export default class OpencxTranscript extends LightningElement {
     region() {
         return this.template?.querySelector('.transcript') ?? null;
     }
+    restartSlices() {
+        this.generation += 1;
+        this.slices = [];
+        this.renderedTurns = 0;
+        this.appendSlice(FIRST_SLICE);
+    }
+    /**
+     * Makes sure `ordered` is chronological up to `end`. Returns false when a turn out of order
+     * made it sort the whole transcript and the turns already rendered are no longer the first.
+     */
+    checkOrder(end) {
+        const stop = Math.min(end, this.ordered.length);
+        for (let index = this.checkedTurns; index < stop; index++) {
+            const time = timeOf(this.ordered[index]);
+            if (Number.isNaN(time))
+                continue;
+            if (time < this.lastCheckedTime)
+                return this.sortAll();
+            this.lastCheckedTime = time;
+        }
+        this.checkedTurns = Math.max(this.checkedTurns, stop);
+        return true;
+    }
+    /** The whole transcript in order (for a scroll target); renders anew if that moved turns. */
+    ensureOrdered() {
+        if (!this.checkOrder(this.ordered.length)) {
+            this.restartSlices();
+            this.scheduleNextSlice();
+        }
+    }
+    sortAll() {
+        const before = this.ordered;
+        this.ordered = orderTurns(this.turnList);
+        this.checkedTurns = this.ordered.length;
+        for (let index = 0; index < this.renderedTurns; index++) {
+            if (before[index] !== this.ordered[index])
+                return false;
+        }
+        return true;
+    }
     /** Formats the next `count` turns into a new slice; existing slices keep their entries. */
     appendSlice(count) {
+        if (!this.checkOrder(this.renderedTurns + count)) {
+            this.restartSlices();
+            return;
+        }
         const start = this.renderedTurns;
         const turns = this.ordered.slice(start, start + count);
         if (turns.length === 0)
@@ -312,6 +369,7 @@ export default class OpencxTranscript extends LightningElement {
             ...this.slices,
             {
                 key: `slice-${this.generation}-${start}`,
+                start,
                 entries,
                 style: `contain-intrinsic-block-size: auto ${entries.length * ESTIMATED_TURN_HEIGHT}px`
             }

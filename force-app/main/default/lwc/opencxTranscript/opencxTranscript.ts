@@ -26,6 +26,8 @@ export type { TextSegment, TranscriptEntry };
 /** What the template renders per slice: a c-opencx-transcript-slice that renders once. */
 interface SliceView {
     key: string;
+    /** Index in the ordered transcript of the slice's first turn. */
+    start: number;
     entries: TranscriptEntry[];
     /** Estimated height until the slice is first laid out (content-visibility: auto). */
     style: string;
@@ -129,6 +131,11 @@ function authorClass(turn: ConversationTurn): string {
     return 'turn turn_other';
 }
 
+/** Milliseconds of a turn's time; NaN when it has none or it does not parse. */
+function timeOf(turn: ConversationTurn): number {
+    return turn.createdAt ? Date.parse(turn.createdAt) : NaN;
+}
+
 /**
  * Chronological order. OpenCX returns history in order already; a stable sort guards against a
  * page that does not. An item without a time keeps its place after the item before it.
@@ -136,7 +143,7 @@ function authorClass(turn: ConversationTurn): string {
 export function orderTurns(turns: readonly ConversationTurn[]): ConversationTurn[] {
     let lastTime = Number.NEGATIVE_INFINITY;
     const keyed = turns.map((turn, index) => {
-        const parsed = turn.createdAt ? Date.parse(turn.createdAt) : NaN;
+        const parsed = timeOf(turn);
         if (!Number.isNaN(parsed)) lastTime = parsed;
         return { turn, index, time: Number.isNaN(parsed) ? lastTime : parsed };
     });
@@ -146,10 +153,13 @@ export function orderTurns(turns: readonly ConversationTurn[]): ConversationTurn
 
 /**
  * Long transcripts render in slices, one browser task and one child component each, so the console
- * stays responsive and no slice renders twice: the first slice shows at once (a typical
- * conversation fits in it), the rest follows in later tasks, appended after the ones before.
+ * stays responsive and no slice renders twice: the first slice shows at once (more than a
+ * transcript region holds), the rest follows in later tasks, appended after the ones before.
+ * OpenCX sends history in order, so the order is checked slice by slice as they are built (no
+ * pass over the whole transcript before the first turn shows); a turn out of order sorts the
+ * whole transcript once and starts the slices over.
  */
-export const FIRST_SLICE = 100;
+export const FIRST_SLICE = 50;
 export const SLICE = 100;
 /** A turn's height in pixels before layout, for slices not yet near the viewport. */
 const ESTIMATED_TURN_HEIGHT = 64;
@@ -166,10 +176,18 @@ export default class OpencxTranscript extends LightningElement {
     /** Bumped per transcript, so a refreshed transcript gets new slices rather than re-renders. */
     private generation = 0;
     private turnList: ConversationTurn[] = [];
+    /** The turns in chronological order as far as `checkedTurns`; past it, as OpenCX sent them. */
     private ordered: ConversationTurn[] = [];
+    private checkedTurns = 0;
+    private lastCheckedTime = Number.NEGATIVE_INFINITY;
     private sliceTimer?: ReturnType<typeof setTimeout>;
     /** Turn position to scroll to once its slice is in (see scrollToTurn). */
-    private pendingScroll: { position: number; resolve: (found: boolean) => void } | null = null;
+    private pendingScroll: {
+        position: number;
+        /** Where the turn is in `ordered`: its slice is known without asking every slice. */
+        index: number;
+        resolve: (found: boolean) => void;
+    } | null = null;
     private readonly timeFormat = createFormatter({
         month: 'short',
         day: 'numeric',
@@ -185,13 +203,11 @@ export default class OpencxTranscript extends LightningElement {
     }
     set turns(value: ConversationTurn[] | null | undefined) {
         this.turnList = Array.isArray(value) ? value : [];
-        // Built once per new transcript, not on every render: transcripts can be long.
-        this.ordered = orderTurns(this.turnList);
-        this.generation += 1;
-        this.slices = [];
-        this.renderedTurns = 0;
+        this.ordered = this.turnList;
+        this.checkedTurns = 0;
+        this.lastCheckedTime = Number.NEGATIVE_INFINITY;
         this.settlePendingScroll(false);
-        this.appendSlice(FIRST_SLICE);
+        this.restartSlices();
         this.scheduleNextSlice();
     }
 
@@ -232,6 +248,7 @@ export default class OpencxTranscript extends LightningElement {
     /** Scrolls to the newest turn, once every slice is in. Resolves false when there is none. */
     @api
     scrollToEnd(): Promise<boolean> {
+        this.ensureOrdered();
         const last = this.ordered[this.ordered.length - 1];
         return last ? this.scrollToTurn(last.position) : Promise.resolve(false);
     }
@@ -239,6 +256,7 @@ export default class OpencxTranscript extends LightningElement {
     /** Position of the last handoff event, or null when the AI never handed off. */
     @api
     get handoffPosition(): number | null {
+        this.ensureOrdered();
         for (let index = this.ordered.length - 1; index >= 0; index--) {
             const turn = this.ordered[index];
             if (turn.kind === 'event' && turn.eventType === 'handoff') return turn.position;
@@ -254,11 +272,11 @@ export default class OpencxTranscript extends LightningElement {
     @api
     scrollToTurn(position: number): Promise<boolean> {
         this.settlePendingScroll(false);
-        if (!this.ordered.some((turn) => turn.position === position)) {
-            return Promise.resolve(false);
-        }
+        this.ensureOrdered();
+        const index = this.ordered.findIndex((turn) => turn.position === position);
+        if (index < 0) return Promise.resolve(false);
         return new Promise((resolve) => {
-            this.pendingScroll = { position, resolve };
+            this.pendingScroll = { position, index, resolve };
             this.tryPendingScroll();
         });
     }
@@ -266,16 +284,24 @@ export default class OpencxTranscript extends LightningElement {
     private tryPendingScroll(): void {
         const pending = this.pendingScroll;
         const region = this.region();
-        if (!pending || !region) return;
-        const slices = this.template?.querySelectorAll('c-opencx-transcript-slice') ?? [];
-        for (const slice of Array.from(slices) as unknown as SliceElement[]) {
-            const top = slice.turnTop(pending.position);
-            if (top === null) continue;
-            this.scrollRegionBy(region, top);
-            this.settlePendingScroll(true);
-            this.realignAfterLayout(pending.position, 3);
-            return;
-        }
+        // Once per slice render while waiting: one slice asked, not all of them (that was
+        // quadratic on a long transcript).
+        if (!pending || !region || pending.index >= this.renderedTurns) return;
+        const top = this.sliceAt(pending.index)?.turnTop(pending.position) ?? null;
+        if (top === null) return;
+        this.scrollRegionBy(region, top);
+        this.settlePendingScroll(true);
+        this.realignAfterLayout(pending.position, pending.index, 3);
+    }
+
+    /** The rendered slice component holding the turn at this index of `ordered`, if any. */
+    private sliceAt(index: number): SliceElement | null {
+        const view = this.slices.find(
+            (slice) => slice.start <= index && index < slice.start + slice.entries.length
+        );
+        if (!view) return null;
+        const selector = `c-opencx-transcript-slice[data-start="${view.start}"]`;
+        return (this.template?.querySelector(selector) as unknown as SliceElement | null) ?? null;
     }
 
     /**
@@ -284,21 +310,17 @@ export default class OpencxTranscript extends LightningElement {
      * target then moves. Align it again on the next frames (added for the panel's jump controls:
      * "Latest" must reach the end).
      */
-    private realignAfterLayout(position: number, frames: number): void {
+    private realignAfterLayout(position: number, index: number, frames: number): void {
         if (frames <= 0 || typeof requestAnimationFrame !== 'function') return;
         // eslint-disable-next-line @lwc/lwc/no-async-operation -- after the browser's layout
         requestAnimationFrame(() => {
             const region = this.region();
             if (!region || region.scrollHeight <= region.clientHeight) return;
-            const slices = this.template?.querySelectorAll('c-opencx-transcript-slice') ?? [];
-            for (const slice of Array.from(slices) as unknown as SliceElement[]) {
-                const top = slice.turnTop(position);
-                if (top === null) continue;
-                const offset = top - region.getBoundingClientRect().top;
-                if (Math.abs(offset) > 1) region.scrollTop += offset;
-                this.realignAfterLayout(position, frames - 1);
-                return;
-            }
+            const top = this.sliceAt(index)?.turnTop(position) ?? null;
+            if (top === null) return;
+            const offset = top - region.getBoundingClientRect().top;
+            if (Math.abs(offset) > 1) region.scrollTop += offset;
+            this.realignAfterLayout(position, index, frames - 1);
         });
     }
 
@@ -321,8 +343,53 @@ export default class OpencxTranscript extends LightningElement {
         return this.template?.querySelector<HTMLElement>('.transcript') ?? null;
     }
 
+    private restartSlices(): void {
+        this.generation += 1;
+        this.slices = [];
+        this.renderedTurns = 0;
+        this.appendSlice(FIRST_SLICE);
+    }
+
+    /**
+     * Makes sure `ordered` is chronological up to `end`. Returns false when a turn out of order
+     * made it sort the whole transcript and the turns already rendered are no longer the first.
+     */
+    private checkOrder(end: number): boolean {
+        const stop = Math.min(end, this.ordered.length);
+        for (let index = this.checkedTurns; index < stop; index++) {
+            const time = timeOf(this.ordered[index]);
+            if (Number.isNaN(time)) continue;
+            if (time < this.lastCheckedTime) return this.sortAll();
+            this.lastCheckedTime = time;
+        }
+        this.checkedTurns = Math.max(this.checkedTurns, stop);
+        return true;
+    }
+
+    /** The whole transcript in order (for a scroll target); renders anew if that moved turns. */
+    private ensureOrdered(): void {
+        if (!this.checkOrder(this.ordered.length)) {
+            this.restartSlices();
+            this.scheduleNextSlice();
+        }
+    }
+
+    private sortAll(): boolean {
+        const before = this.ordered;
+        this.ordered = orderTurns(this.turnList);
+        this.checkedTurns = this.ordered.length;
+        for (let index = 0; index < this.renderedTurns; index++) {
+            if (before[index] !== this.ordered[index]) return false;
+        }
+        return true;
+    }
+
     /** Formats the next `count` turns into a new slice; existing slices keep their entries. */
     private appendSlice(count: number): void {
+        if (!this.checkOrder(this.renderedTurns + count)) {
+            this.restartSlices();
+            return;
+        }
         const start = this.renderedTurns;
         const turns = this.ordered.slice(start, start + count);
         if (turns.length === 0) return;
@@ -332,6 +399,7 @@ export default class OpencxTranscript extends LightningElement {
             ...this.slices,
             {
                 key: `slice-${this.generation}-${start}`,
+                start,
                 entries,
                 style: `contain-intrinsic-block-size: auto ${entries.length * ESTIMATED_TURN_HEIGHT}px`
             }

@@ -65,7 +65,8 @@ describe('OpenCX busy (HTTP 429)', () => {
         getConversation.emit(samples.verified);
         await flush();
         expect($(element, '.busy')).toBeNull();
-        expect(jest.getTimerCount()).toBe(0);
+        jest.advanceTimersByTime(120_000);
+        expect(refreshApex).toHaveBeenCalledTimes(1);
     });
 
     it('waits 10 s when OpenCX does not say, and keeps any wait between 1 and 60 s', async () => {

@@ -37,6 +37,19 @@ const sliceRenders = new Map();
     });
 }
 
+/** turnTop calls per slice instance (what a pending scroll asks of the slices). */
+let turnTopCalls = 0;
+{
+    const descriptor = Object.getOwnPropertyDescriptor(OpencxTranscriptSlice.prototype, 'turnTop');
+    Object.defineProperty(OpencxTranscriptSlice.prototype, 'turnTop', {
+        ...descriptor,
+        value(position) {
+            turnTopCalls += 1;
+            return descriptor.value.call(this, position);
+        }
+    });
+}
+
 const flush = async () => {
     // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
     for (let tick = 0; tick < 3; tick++) await Promise.resolve();
@@ -350,6 +363,42 @@ describe('c-opencx-transcript', () => {
             element.scrollToStart();
             expect(region.scrollTop).toBe(0);
             expect(await element.scrollToEnd()).toBe(true);
+        });
+
+        it('asks only the slice that holds the turn while a scroll waits (not every slice)', async () => {
+            const turns = toConversation({
+                stamp: { OpenCX_Session_Id__c: fixtures.sessionVerified.id },
+                session: fixtures.sessionVerified,
+                historyPages: generateHistoryPages({ turns: FIRST_SLICE + 9 * SLICE })
+            }).turns;
+            const element = createTranscript({ turns, height: 300 });
+            await flush();
+            turnTopCalls = 0;
+            const scrolled = element.scrollToEnd();
+            jest.runAllTimers();
+            await flush();
+            await expect(scrolled).resolves.toBe(true);
+            // One question, once the last of the 10 slices is in; asking every slice after every
+            // render would be 1 + 2 + ... + 10 = 55.
+            expect(turnTopCalls).toBe(1);
+        });
+
+        it('starts the slices over when a later page has a turn out of order', async () => {
+            const late = long.map((turn) => ({ ...turn }));
+            // A turn of the third slice that belongs before everything else.
+            const stray = late[FIRST_SLICE + SLICE + 3];
+            stray.createdAt = '2020-01-01T00:00:00.000Z';
+            const element = createTranscript({ turns: late });
+            await flush();
+            expect(items(element)[0].dataset.position).toBe(String(late[0].position));
+            jest.runAllTimers();
+            await flush();
+            const positions = items(element).map((li) => Number(li.dataset.position));
+            expect(positions).toEqual(orderTurns(late).map((turn) => turn.position));
+            expect(positions[0]).toBe(stray.position);
+            expect(element.shadowRoot.querySelector('.transcript').getAttribute('aria-busy')).toBe(
+                'false'
+            );
         });
 
         it('settles a pending scroll as not found when a new transcript replaces the old', async () => {
