@@ -187,6 +187,23 @@ describe('Custom Labels', () => {
     });
 });
 
+describe('docs/panel.md', () => {
+    test('lists every Custom Label with its English value', () => {
+        const doc = readFileSync(join(root, 'docs/panel.md'), 'utf8');
+        // Table rows `| \`Name\` | value |` (prettier pads the cells).
+        const rows = new Map(
+            [...doc.matchAll(/^\|\s*`(\w+)`\s*\|(.*)\|\s*$/gm)].map((row) => [
+                row[1],
+                row[2].trim().replace(/\\\|/g, '|')
+            ])
+        );
+        const missing = [...readCustomLabels()]
+            .filter(([name, value]) => rows.get(name) !== value.trim())
+            .map(([name]) => name);
+        assert.deepEqual(missing, [], 'add these rows to the label table of docs/panel.md');
+    });
+});
+
 describe('the literal scanners find what they must', () => {
     test('template text and spoken attributes written in place', () => {
         assert.deepEqual(
