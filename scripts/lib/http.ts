@@ -15,6 +15,12 @@ export interface RequestPolicy {
     /** Attempts for idempotent requests (GET, HEAD, PUT, DELETE) on 429/502/503/504 or a lost connection. */
     attempts: number;
     onProgress: (line: string) => void;
+    /**
+     * When the command last printed anything (ms since epoch). A progress line is due when it has
+     * been silent for progressEveryMs, however many quick requests came before; onProgress and the
+     * command's own output both update it.
+     */
+    silence: { lastOutputAt: number };
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -23,7 +29,8 @@ export const DEFAULT_PROGRESS_MS = 10_000;
 /** The policy for a run; OPENCX_REQUEST_TIMEOUT_SECONDS shortens the deadline (CI, tests). */
 export function requestPolicy(
     env: NodeJS.ProcessEnv,
-    onProgress: (line: string) => void
+    onProgress: (line: string) => void,
+    silence: { lastOutputAt: number } = { lastOutputAt: Date.now() }
 ): RequestPolicy {
     const seconds = Number(env.OPENCX_REQUEST_TIMEOUT_SECONDS);
     const timeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS;
@@ -31,7 +38,11 @@ export function requestPolicy(
         timeoutMs,
         progressEveryMs: Math.min(DEFAULT_PROGRESS_MS, Math.max(250, timeoutMs / 4)),
         attempts: 3,
-        onProgress
+        onProgress: (line) => {
+            silence.lastOutputAt = Date.now();
+            onProgress(line);
+        },
+        silence
     };
 }
 
@@ -75,24 +86,66 @@ function describeRequest(request: HttpRequest): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One attempt with a deadline and progress lines while it waits. */
+/**
+ * Prints a progress line whenever the command has been silent for progressEveryMs while requests
+ * are out. One ticker per connection, alive while requests keep coming (it stops itself after two
+ * idle seconds), so a long series of quick requests is covered as well as one slow request.
+ */
+class ProgressTicker {
+    private inFlight = new Map<number, { what: string; started: number }>();
+    private next = 0;
+    private lastActivity = Date.now();
+    private timer: NodeJS.Timeout | undefined;
+    constructor(private readonly policy: RequestPolicy) {}
+
+    begin(what: string): number {
+        const id = (this.next += 1);
+        this.inFlight.set(id, { what, started: Date.now() });
+        this.lastActivity = Date.now();
+        this.timer ??= setInterval(
+            () => this.tick(),
+            Math.min(1000, this.policy.progressEveryMs / 4)
+        );
+        this.timer.unref();
+        return id;
+    }
+
+    end(id: number): void {
+        this.inFlight.delete(id);
+        this.lastActivity = Date.now();
+    }
+
+    private tick(): void {
+        const now = Date.now();
+        if (this.inFlight.size === 0) {
+            if (now - this.lastActivity > 2000) {
+                clearInterval(this.timer);
+                this.timer = undefined;
+            }
+            return;
+        }
+        if (now - this.policy.silence.lastOutputAt < this.policy.progressEveryMs) return;
+        const [oldest] = [...this.inFlight.values()];
+        const waited = Math.round((now - oldest.started) / 1000);
+        this.policy.onProgress(
+            `… still working: waiting for ${oldest.what} (${waited} s; each request gives up at ${this.policy.timeoutMs / 1000} s)`
+        );
+    }
+}
+
+/** One attempt with a deadline; the ticker prints progress while it waits. */
 function attempt(
     send: HttpRequestFn,
     request: HttpRequest,
     options: object,
-    policy: RequestPolicy
+    policy: RequestPolicy,
+    ticker: ProgressTicker
 ): Promise<HttpResponse> {
     const what = describeRequest(request);
-    const started = Date.now();
+    const id = ticker.begin(what);
     return new Promise<HttpResponse>((resolve, reject) => {
-        const progress = setInterval(() => {
-            const waited = Math.round((Date.now() - started) / 1000);
-            policy.onProgress(
-                `… still waiting for ${what} (${waited} s; gives up at ${policy.timeoutMs / 1000} s)`
-            );
-        }, policy.progressEveryMs);
         const deadline = setTimeout(() => {
-            clearInterval(progress);
+            ticker.end(id);
             reject(new RequestTimeoutError(what, policy.timeoutMs / 1000));
         }, policy.timeoutMs);
         // jsforce aborts its fetch a little later, so the socket is freed too.
@@ -103,12 +156,12 @@ function attempt(
         }).then(
             (response) => {
                 clearTimeout(deadline);
-                clearInterval(progress);
+                ticker.end(id);
                 resolve(response);
             },
             (error: unknown) => {
                 clearTimeout(deadline);
-                clearInterval(progress);
+                ticker.end(id);
                 reject(error);
             }
         );
@@ -125,14 +178,15 @@ async function withRetries(
     send: HttpRequestFn,
     request: HttpRequest,
     options: object,
-    policy: RequestPolicy
+    policy: RequestPolicy,
+    ticker: ProgressTicker
 ): Promise<HttpResponse> {
     const retryable = RETRY_METHODS.includes(request.method.toUpperCase());
     for (let number = 1; ; number += 1) {
         let response: HttpResponse | undefined;
         let failure: unknown;
         try {
-            response = await attempt(send, request, options, policy);
+            response = await attempt(send, request, options, policy, ticker);
         } catch (error) {
             failure = error;
         }
@@ -157,8 +211,9 @@ export function applyRequestPolicy(conn: Connection, policy: RequestPolicy): voi
     const transport = (conn as unknown as { _transport: { httpRequest: HttpRequestFn } })
         ._transport;
     const send = transport.httpRequest.bind(transport);
+    const ticker = new ProgressTicker(policy);
     transport.httpRequest = (request: HttpRequest, options: object = {}) => {
-        const promise = withRetries(send, request, options, policy);
+        const promise = withRetries(send, request, options, policy, ticker);
         // HttpApi asks the result for its stream (used only when a caller pipes the answer).
         return Object.assign(promise, { stream: () => new PassThrough() });
     };

@@ -56,8 +56,12 @@ class RunOutput {
     ) {
         this.result = { mode, ok: false };
     }
+    /** When this run last printed (the request policy prints progress after 10 s of silence). */
+    readonly silence = { lastOutputAt: Date.now() };
     say(line: string): void {
-        if (!this.options.json) this.io.stdout(this.redactor.text(line));
+        if (this.options.json) return;
+        this.silence.lastOutputAt = Date.now();
+        this.io.stdout(this.redactor.text(line));
     }
     progress(line: string): void {
         this.io.stderr(this.redactor.text(line));
@@ -230,7 +234,7 @@ async function prepare(options: RunOptions, out: RunOutput, deps: RunDeps) {
         instanceUrl: options.instanceUrl,
         accessToken: options.accessToken,
         apiVersion: project.apiVersion,
-        policy: requestPolicy(options.env, (line) => out.progress(line))
+        policy: requestPolicy(options.env, (line) => out.progress(line), out.silence)
     });
     return { project, config, org };
 }

@@ -148,9 +148,23 @@ describe('class 3: deadlines, progress and correct retries', () => {
             const result = await within(15_000, harness.run([], FAST));
             assert.equal(result.code, 1);
             assert.match(result.stderr, /no answer .* within 2 s/);
-            assert.match(result.stderr, /still waiting/);
+            assert.match(result.stderr, /still working/);
             assert.ok(Date.now() - started < 12_000);
             assert.equal(harness.emulator.writeCount(), 0);
+        });
+    });
+
+    test('many quick requests in one step still print progress once the run has been silent', async () => {
+        await withHarness({ users: reps, config }, async (harness) => {
+            // Each answer alone is quicker than the progress interval (0.5 s at a 2 s deadline).
+            harness.emulator.injectFault({
+                on: { path: /\/services\/data\/v[\d.]+\/(composite|query|tooling)/ },
+                effect: { delayMs: 250 },
+                times: 10
+            });
+            const result = await harness.run([], FAST);
+            assert.equal(result.code, 0, result.stderr);
+            assert.match(result.stderr, /still working/);
         });
     });
 
