@@ -366,7 +366,7 @@ export default class OpencxConversationPanel extends LightningElement {
         // the page when its region does not scroll (a short transcript), so the page goes back.
         const { scrollX, scrollY } = window;
         const landed = handoff !== null ? transcript.scrollToTurn?.(handoff) : transcript.scrollToEnd?.();
-        void Promise.resolve(landed).then(() => {
+        Promise.resolve(landed).then(() => {
             if (window.scrollX !== scrollX || window.scrollY !== scrollY) {
                 window.scrollTo(scrollX, scrollY);
             }

@@ -440,7 +440,7 @@ export default class OpencxConversationPanel extends LightningElement {
         const { scrollX, scrollY } = window;
         const landed =
             handoff !== null ? transcript.scrollToTurn?.(handoff) : transcript.scrollToEnd?.();
-        void Promise.resolve(landed).then(() => {
+        Promise.resolve(landed).then(() => {
             if (window.scrollX !== scrollX || window.scrollY !== scrollY) {
                 window.scrollTo(scrollX, scrollY);
             }
