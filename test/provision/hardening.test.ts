@@ -168,6 +168,36 @@ describe('class 3: deadlines, progress and correct retries', () => {
         });
     });
 
+    test('jsforce alone, after a 503 on PUT, resends an empty body and hangs (why its retry is off)', async () => {
+        await withHarness({ users: reps, config }, async (harness) => {
+            const { Connection } = await import('jsforce');
+            const conn = new Connection({
+                instanceUrl: harness.emulator.url,
+                accessToken: harness.emulator.state.accessToken,
+                version: '66.0'
+            });
+            harness.emulator.injectFault({
+                on: { path: /named-credentials\/credential/, method: 'PUT' },
+                effect: { status: 503, body: 'Service Unavailable' }
+            });
+            const put = conn.request({
+                method: 'PUT',
+                url: '/named-credentials/credential',
+                body: JSON.stringify({ externalCredential: 'x', principalName: 'y' }),
+                headers: { 'content-type': 'application/json' }
+            });
+            const outcome = await Promise.race([
+                put.then(
+                    () => 'answered',
+                    () => 'failed'
+                ),
+                new Promise((resolve) => setTimeout(() => resolve('hung'), 3000).unref())
+            ]);
+            // If this fails, jsforce fixed its retry; scripts/lib/http.ts could use it again.
+            assert.equal(outcome, 'hung');
+        });
+    });
+
     test('--update-api-key after one 503 resends the body and finishes (jsforce resent an empty body)', async () => {
         await withHarness({ users: reps, config }, async (harness) => {
             assert.equal((await harness.run()).code, 0);
