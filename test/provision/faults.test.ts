@@ -64,6 +64,8 @@ describe('provision: a run faulted at write k, then rerun, converges', async () 
                         0,
                         'converged: a third run only reads'
                     );
+                    // The emulator refuses a duplicate like an org; the script must never try one.
+                    assert.deepEqual(harness.emulator.state.duplicateAttempts(), []);
                 } finally {
                     await harness.close();
                 }
