@@ -11,7 +11,7 @@ import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
 import type { WiredRecord } from 'lightning/uiRecordApi';
 import SESSION_ID_FIELD from '@salesforce/schema/MessagingSession.OpenCX_Session_Id__c';
 import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consumer_Type__c';
-import { orderTurns, safeHttpsUrl } from 'c/opencxTranscript';
+import { safeHttpsUrl } from 'c/opencxTranscript';
 import { LABELS, formatLabel, labelParts, type LabelParts } from './labels';
 import { readConversation } from './answer';
 import BUSY_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy';
@@ -154,14 +154,29 @@ function formatCount(count: number): string {
     }
 }
 
-/** Position of the last handoff event in time order, or null when the AI never handed off. */
+const handoffMemo = new WeakMap<readonly ConversationTurn[], number | null>();
+
+/**
+ * Position of the last handoff event in time order, or null when the AI never handed off. One
+ * pass, no sort: the last in orderTurns' order is the one with the greatest time, then the
+ * greatest index (a turn without a time takes the time before it). Remembered per transcript:
+ * the template asks on every render, and a 20,000-turn sort took tens of milliseconds.
+ */
 export function handoffPosition(turns: readonly ConversationTurn[]): number | null {
-    const ordered = orderTurns(turns);
-    for (let index = ordered.length - 1; index >= 0; index--) {
-        const turn = ordered[index];
-        if (turn.kind === 'event' && turn.eventType === 'handoff') return turn.position;
+    const known = handoffMemo.get(turns);
+    if (known !== undefined) return known;
+    let lastTime = Number.NEGATIVE_INFINITY;
+    let best: { time: number; position: number } | null = null;
+    for (const turn of turns) {
+        const parsed = turn.createdAt ? Date.parse(turn.createdAt) : NaN;
+        if (!Number.isNaN(parsed)) lastTime = parsed;
+        const time = Number.isNaN(parsed) ? lastTime : parsed;
+        const isHandoff = turn.kind === 'event' && turn.eventType === 'handoff';
+        if (isHandoff && (!best || time >= best.time)) best = { time, position: turn.position };
     }
-    return null;
+    const position = best ? best.position : null;
+    handoffMemo.set(turns, position);
+    return position;
 }
 
 /** The public API of c-opencx-transcript the panel calls (see opencxTranscript.ts). */

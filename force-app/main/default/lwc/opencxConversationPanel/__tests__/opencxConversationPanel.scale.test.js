@@ -2,7 +2,12 @@
 // retry, a transcript cut short by a slow OpenCX says so, and Refresh reads OpenCX rather than
 // the org cache (getConversation with refresh: true) while Retry after a failure does not.
 import { createElement } from '@lwc/engine-dom';
-import OpencxConversationPanel, { BUSY_MAX_RETRIES, busyWaitSeconds } from 'c/opencxConversationPanel';
+import OpencxConversationPanel, {
+    BUSY_MAX_RETRIES,
+    busyWaitSeconds,
+    handoffPosition
+} from 'c/opencxConversationPanel';
+import { orderTurns } from 'c/opencxTranscript';
 import getConversation from '@salesforce/apex/OpenCxSessionController.getConversation';
 import { refreshApex } from '@salesforce/apex';
 
@@ -155,5 +160,47 @@ describe('Refresh and the org cache', () => {
         await flush();
         expect(getConversation).not.toHaveBeenCalled();
         expect(refreshApex).toHaveBeenCalledTimes(1);
+    });
+});
+
+describe('handoffPosition without sorting', () => {
+    /** The definition: the last handoff of the transcript in time order. */
+    const bySorting = (turns) =>
+        [...orderTurns(turns)]
+            .reverse()
+            .find((turn) => turn.kind === 'event' && turn.eventType === 'handoff')?.position ?? null;
+
+    it('agrees with sorting on shuffled times, ties, missing times and several handoffs', () => {
+        let seed = 7;
+        const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+        for (let round = 0; round < 200; round++) {
+            const turns = Array.from({ length: 1 + Math.floor(next() * 30) }, (_, position) => {
+                const roll = next();
+                return {
+                    position,
+                    kind: roll < 0.3 ? 'event' : 'message',
+                    eventType: roll < 0.2 ? 'handoff' : roll < 0.3 ? 'human_agent_joined' : null,
+                    createdAt:
+                        next() < 0.2
+                            ? null
+                            : new Date(Date.UTC(2026, 10, 25, 10, Math.floor(next() * 6))).toISOString()
+                };
+            });
+            expect(handoffPosition(turns)).toBe(bySorting(turns));
+        }
+    });
+
+    it('reads a 20,000-turn transcript once however often the template asks', () => {
+        const turns = Array.from({ length: 20000 }, (_, position) => ({
+            position,
+            kind: position === 12345 ? 'event' : 'message',
+            eventType: position === 12345 ? 'handoff' : null,
+            createdAt: new Date(Date.UTC(2026, 10, 25) + position * 1000).toISOString()
+        }));
+        const parse = jest.spyOn(Date, 'parse');
+        expect(handoffPosition(turns)).toBe(12345);
+        expect(handoffPosition(turns)).toBe(12345);
+        expect(parse).toHaveBeenCalledTimes(20000);
+        parse.mockRestore();
     });
 });
