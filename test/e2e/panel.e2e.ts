@@ -672,6 +672,11 @@ describe('narrow columns: no horizontal scroll, nothing outside the card, no wor
                     assert.deepEqual(layout.outside, [], `${where}: outside the card`);
                     assert.deepEqual(layout.clipped, [], `${where}: clipped or scrolling sideways`);
                     assert.deepEqual(layout.brokenWords, [], `${where}: words broken mid-word`);
+                    // Every sample here has a Retry or transcript times to check, but no-session.
+                    assert.ok(
+                        id === 'no-session' || layout.containedChecked > 0,
+                        `${where}: Retry/time boxes checked`
+                    );
                 }
                 assert.deepEqual(opened.problems, []);
             } finally {

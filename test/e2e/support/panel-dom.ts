@@ -115,12 +115,17 @@ export interface LayoutReport {
     scrollWidth: number;
     clientWidth: number;
     card: Box;
-    /** Elements of the panel (through every shadow root) whose box leaves the card's sides. */
+    /**
+     * Elements of the panel (through every shadow root) whose box leaves the card's sides, and
+     * Retry buttons or times that leave their own box.
+     */
     outside: string[];
     /** Elements that clip or scroll sideways (content wider than the box, overflow not visible). */
     clipped: string[];
     /** Ordinary words (tokens of up to 20 characters) the browser broke across two lines. */
     brokenWords: string[];
+    /** How many Retry buttons and times were checked against their own box. */
+    containedChecked: number;
 }
 
 /**
@@ -168,6 +173,22 @@ export async function measureLayout(page: Page): Promise<LayoutReport> {
                 clipped.push(describe(node) + ' ' + node.scrollWidth + '>' + node.clientWidth);
             }
         }
+        // Controls and times stay inside their own box (Retry in its message box, a time in its
+        // bubble or event row), not only inside the card.
+        const boxes = [['lightning-button.retry', '.problem, .not-configured, .busy'], ['time', '.bubble, .event']];
+        let containedChecked = 0;
+        for (const [selector, container] of boxes) {
+            for (const node of elements.filter((element) => element.matches(selector) && visible(element))) {
+                const inner = node.getBoundingClientRect();
+                const outer = node.parentElement && node.parentElement.closest(container);
+                if (!outer) continue;
+                containedChecked += 1;
+                const box = outer.getBoundingClientRect();
+                if (inner.left < box.left - 0.5 || inner.right > box.right + 0.5 || inner.top < box.top - 0.5 || inner.bottom > box.bottom + 0.5) {
+                    outside.push(describe(node) + ' leaves ' + describe(outer));
+                }
+            }
+        }
         const brokenWords = [];
         for (const text of texts) {
             const parent = text.parentElement;
@@ -189,7 +210,8 @@ export async function measureLayout(page: Page): Promise<LayoutReport> {
             card: { left: card.left, right: card.right, top: card.top, bottom: card.bottom },
             outside,
             clipped,
-            brokenWords
+            brokenWords,
+            containedChecked
         };
     })()`);
 }
