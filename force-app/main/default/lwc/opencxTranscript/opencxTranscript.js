@@ -208,6 +208,10 @@ export default class OpencxTranscript extends LightningElement {
         const height = Number(this.height);
         return height > 0 ? `max-height: ${Math.round(height)}px` : '';
     }
+    // Public API of this component, used by c-opencx-conversation-panel: it opens each answer at
+    // handoffPosition (or scrollToEnd without a handoff) and its Start / Handoff / Latest buttons
+    // call scrollToStart, scrollToTurn(handoffPosition) and scrollToEnd. Keep these four, with
+    // these names and meanings, in any rewrite (the panel's jest and e2e tests rely on them).
     /** Scrolls the transcript to its first turn. */
     @api
     scrollToStart() {
