@@ -23,15 +23,6 @@ export interface Suppression {
 export const SUPPRESSIONS: Suppression[] = [
     {
         flow: 'OpenCX_Route_Handoff',
-        rule: 'MissingFaultPath',
-        elements: ['Route_To_Queue'],
-        reason:
-            'routeWork is the last step and there is nothing else to route to: when it fails the ' +
-            'interview fails and Omni-Channel routes the session to the channel fallback queue ' +
-            '(sessionHandlerQueue OpenCX_Fallback). Every lookup and update has a fault path.'
-    },
-    {
-        flow: 'OpenCX_Route_Handoff',
         rule: 'AutoLayout',
         elements: ['*'],
         reason:

@@ -629,6 +629,22 @@ describe('record updates and fault paths', () => {
         assert.equal(result.routedTo?.queueId, 'G1');
     });
 
+    test("$Flow.CurrentDateTime is the run's one moment, given or now", () => {
+        const flow = {
+            start: 'Remember_Now',
+            variables: variable('note', 'String') + variable('error', 'String'),
+            elements:
+                assign('Remember_Now', 'note', ref('$Flow.CurrentDateTime'), 'Route') +
+                routeWork('Route', str('G1'))
+        };
+        const given = run(flow, { now: '2026-11-30T02:15:00.000Z' });
+        assert.equal(given.variables.note, '2026-11-30T02:15:00.000Z');
+        const before = Date.now();
+        const stamped = Date.parse(String(run(flow).variables.note));
+        assert.ok(stamped >= before - 1000 && stamped <= Date.now(), 'defaults to now');
+        assert.throws(() => run(flow, { now: 'yesterday' }), /not an ISO 8601 date-time/);
+    });
+
     test('an injected fault without a fault connector fails the run', () => {
         const result = run(stampFlow(null), { faults: { Stamp: 'UNABLE_TO_LOCK_ROW' } });
         assert.equal(result.status, 'Failed');

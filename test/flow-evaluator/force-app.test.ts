@@ -45,11 +45,23 @@ describe('force-app records', () => {
         }
     });
 
-    test('a MessagingSession row carries every custom field of MessagingSession, blank', () => {
+    test('a MessagingSession row carries the standard fields the flow reads and every custom field, blank', () => {
         const row = messagingSessionRecord('0Mw000000000001AAA');
         assert.deepEqual(
             Object.keys(row).sort(),
-            ['Id', ...listCustomFields('MessagingSession')].sort()
+            [
+                'Id',
+                'Name',
+                'MessagingEndUserId',
+                'CreatedDate',
+                ...listCustomFields('MessagingSession')
+            ].sort()
+        );
+        for (const field of listCustomFields('MessagingSession')) assert.equal(row[field], null);
+        assert.equal(messagingSessionRecord('0Mw000000000001AAA', { Name: 'MS-1' }).Name, 'MS-1');
+        assert.throws(
+            () => messagingSessionRecord('0Mw000000000001AAA', { Nope__c: 'x' }),
+            /no Nope__c/
         );
     });
 

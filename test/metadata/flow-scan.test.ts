@@ -79,14 +79,14 @@ describe('scan:flows', () => {
 
     test('an update without a fault path is an error', async () => {
         const stampFault =
-            /(<name>Stamp_Routing_Attributes<\/name>[\s\S]*?)<faultConnector>[\s\S]*?<\/faultConnector>/;
+            /(<name>Stamp_Routing_Decision<\/name>[\s\S]*?)<faultConnector>[\s\S]*?<\/faultConnector>/;
         assert.match(realXml, stampFault);
         const report = await scanFlows([variant(realXml.replace(stampFault, '$1'))]);
         assert.deepEqual(
             report.violations
                 .filter((row) => row.rule === 'MissingFaultPath')
                 .map((row) => [row.element, row.severity]),
-            [['Stamp_Routing_Attributes', 'error']]
+            [['Stamp_Routing_Decision', 'error']]
         );
     });
 

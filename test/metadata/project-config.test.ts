@@ -105,12 +105,24 @@ describe('docs/routing.md routing attributes table', () => {
         const channel = readMessagingChannel('OpenCX_Messaging')!;
         const flow = readFlow(text(channel, 'sessionHandlerFlow') ?? '');
         assert.ok(flow, 'the routing flow is not in force-app yet');
+        // The flow stamps the attribute as sent or, for a continued conversation, as inherited,
+        // through a variable (effectiveSessionId ← OpencxSessionId): follow that assignment.
+        const assignedFrom = new Map<string, string>();
+        for (const assignment of children(flow, 'assignments')) {
+            for (const item of children(assignment, 'assignmentItems')) {
+                const source = text(children(item, 'value')[0], 'elementReference');
+                const target = text(item, 'assignToReference');
+                if (source && target && !source.includes('.')) assignedFrom.set(target, source);
+            }
+        }
         const stamps = new Map<string, string>();
         for (const update of children(flow, 'recordUpdates')) {
             if (text(update, 'object') !== 'MessagingSession') continue;
             for (const assignment of children(update, 'inputAssignments')) {
                 const source = text(children(assignment, 'value')[0], 'elementReference');
-                if (source) stamps.set(source, text(assignment, 'field') ?? '');
+                if (source) {
+                    stamps.set(assignedFrom.get(source) ?? source, text(assignment, 'field') ?? '');
+                }
             }
         }
         const fields = listCustomFields('MessagingSession');

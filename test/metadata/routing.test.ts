@@ -4,7 +4,10 @@
 // presence status that one component names must exist in force-app.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
+    METADATA_ROOT,
     children,
     listChannelParameters,
     listCustomFields,
@@ -57,16 +60,45 @@ function requireRoutingFlow(): XmlNode {
 /** MessagingSession field → the flow element it is assigned from, over every recordUpdates on MessagingSession. */
 function stampedFields(flow: XmlNode): Map<string, string> {
     const stamps = new Map<string, string>();
+    const inputs = new Set(
+        children(flow, 'variables')
+            .filter((variable) => text(variable, 'isInput') === 'true')
+            .map((variable) => text(variable, 'name'))
+    );
+    // A stamp may go through a variable (e.g. effectiveSessionId, the attribute as sent or
+    // inherited by a continued conversation): follow it to the input variable it is assigned from.
+    const fromInput = new Map<string, string>();
+    for (const assignment of children(flow, 'assignments')) {
+        for (const item of children(assignment, 'assignmentItems')) {
+            const target = text(item, 'assignToReference');
+            const source = text(children(item, 'value')[0], 'elementReference');
+            if (target && source && inputs.has(source)) fromInput.set(target, source);
+        }
+    }
     for (const update of children(flow, 'recordUpdates')) {
         if (text(update, 'object') !== 'MessagingSession') continue;
         for (const assignment of children(update, 'inputAssignments')) {
             const field = text(assignment, 'field');
-            const source = text(children(assignment, 'value')[0], 'elementReference');
-            if (field && source) stamps.set(field, source);
+            const value = children(assignment, 'value')[0];
+            const source =
+                text(value, 'elementReference') ?? text(value, 'stringValue') ?? undefined;
+            if (field && source && !stamps.has(field)) {
+                stamps.set(field, fromInput.get(source) ?? source);
+            }
         }
     }
     return stamps;
 }
+
+/**
+ * MessagingSession fields the rep's verdict writes (Apex, not the flow): each must be written by
+ * OpenCxVerdictService.
+ */
+const VERDICT_FIELDS = [
+    'OpenCX_Verdict__c',
+    'OpenCX_Verdict_Status__c',
+    'OpenCX_Verdict_Detail__c'
+];
 
 describe('messaging channel', () => {
     test('is an Enhanced Chat channel routed by a flow with a fallback queue that exists', () => {
@@ -167,7 +199,16 @@ describe('routing flow', () => {
 
     test('leaves no MessagingSession field unstamped', () => {
         const stamped = new Set(stampedFields(requireRoutingFlow()).keys());
+        const verdictService = readFileSync(
+            join(METADATA_ROOT, 'classes', 'OpenCxVerdictService.cls'),
+            'utf8'
+        );
         for (const field of listCustomFields('MessagingSession')) {
+            if (VERDICT_FIELDS.includes(field)) {
+                assert.ok(!stamped.has(field), `${field} is the rep's, the flow must not write it`);
+                assert.match(verdictService, new RegExp(`${field} =`), `nothing writes ${field}`);
+                continue;
+            }
             assert.ok(stamped.has(field), `${field} ships but the flow never writes it`);
         }
     });

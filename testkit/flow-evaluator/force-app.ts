@@ -93,21 +93,56 @@ export function customMetadataSObjects(typeApiName: string): SObjectRecord[] {
     });
 }
 
-/** A new MessagingSession row: the given Id and every custom field of MessagingSession, null. */
-export function messagingSessionRecord(id: string): SObjectRecord {
-    const row: SObjectRecord = { Id: id };
+/** CreatedDate of the rows messagingSessionRecord() builds unless a test gives its own. */
+export const DEFAULT_CREATED_DATE = '2026-11-30T02:00:00.000Z';
+
+/**
+ * A new MessagingSession row: the given Id, the standard fields the routing flow reads (Name,
+ * MessagingEndUserId blank, CreatedDate) and every custom field of MessagingSession, null;
+ * `fields` overrides any of them.
+ */
+export function messagingSessionRecord(
+    id: string,
+    fields: Partial<Record<string, Scalar>> = {}
+): SObjectRecord {
+    const row: SObjectRecord = {
+        Id: id,
+        Name: null,
+        MessagingEndUserId: null,
+        CreatedDate: DEFAULT_CREATED_DATE
+    };
     for (const field of listCustomFields('MessagingSession')) row[field] = null;
+    for (const [field, value] of Object.entries(fields)) {
+        if (!Object.hasOwn(row, field)) {
+            throw new FlowEvaluatorError(
+                `messagingSessionRecord: MessagingSession has no ${field}`
+            );
+        }
+        row[field] = value ?? null;
+    }
     return row;
 }
 
 /**
+ * A MessagingEndUser row. Salesforce's platform key says whether it verified the visitor:
+ * v2/iamessage/AUTH/<keyset>/uid:<sub> for a verified identity token, v2/iamessage/UNAUTH/NA/uid:<uuid>
+ * for a guest.
+ */
+export function messagingEndUserRecord(id: string, platformKey: string | null): SObjectRecord {
+    return { Id: id, MessagingPlatformKey: platformKey };
+}
+
+/**
  * Records for running the routing flow: Group (the project's queues), OpenCX_Routing_Rule__mdt
- * (the shipped rules) and MessagingSession (the given sessions, or none).
+ * (the shipped rules), OpenCX_Setting__mdt (the shipped setting), MessagingSession (the given
+ * sessions, or none; no end user) and MessagingEndUser (none).
  */
 export function forceAppRecords(messagingSessionIds: string[] = []): RecordStore {
     return {
         Group: queueGroupRecords(),
         OpenCX_Routing_Rule__mdt: customMetadataSObjects('OpenCX_Routing_Rule__mdt'),
-        MessagingSession: messagingSessionIds.map(messagingSessionRecord)
+        OpenCX_Setting__mdt: customMetadataSObjects('OpenCX_Setting__mdt'),
+        MessagingSession: messagingSessionIds.map((id) => messagingSessionRecord(id)),
+        MessagingEndUser: []
     };
 }

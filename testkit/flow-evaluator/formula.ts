@@ -162,6 +162,17 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
         arity: [2, 2],
         apply: ([a, b], w) => asText(a(), 'CONTAINS', w).includes(asText(b(), 'CONTAINS', w))
     },
+    LEFT: {
+        arity: [2, 2],
+        apply: ([a, b], w) => {
+            const count = b();
+            if (typeof count !== 'number' || !Number.isInteger(count)) {
+                throw new FlowEvaluatorError(`${w}: LEFT() needs a whole number of characters`);
+            }
+            // Salesforce: a negative count is treated as zero.
+            return asText(a(), 'LEFT', w).slice(0, Math.max(0, count));
+        }
+    },
     BEGINS: {
         arity: [2, 2],
         apply: ([a, b], w) => asText(a(), 'BEGINS', w).startsWith(asText(b(), 'BEGINS', w))

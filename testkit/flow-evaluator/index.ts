@@ -79,6 +79,8 @@ export {
     forceAppRecords,
     loadForceAppFlow,
     messagingSessionRecord,
+    messagingEndUserRecord,
+    DEFAULT_CREATED_DATE,
     queueGroupRecords
 } from './force-app.ts';
 // The formula engine on its own (its tests exercise it directly).

@@ -40,6 +40,11 @@ export interface EvaluateOptions {
     faults?: Record<string, string>;
     /** Guard against endless loops: at most this many elements per run (default 10000). */
     maxSteps?: number;
+    /**
+     * What $Flow.CurrentDateTime returns (ISO 8601, e.g. '2026-11-30T02:00:00.000Z'); default the
+     * moment the run starts. One value per run, as a test needs it stable.
+     */
+    now?: string;
 }
 
 /** Where a routeWork action sent the work item. */
@@ -105,6 +110,7 @@ class Interview {
     private readonly store: RecordStore;
     private readonly faultsToInject: Record<string, string>;
     private faultMessage: string | null = null;
+    private readonly now: string;
     private readonly run: FlowRun;
 
     constructor(
@@ -116,6 +122,10 @@ class Interview {
             if (!Array.isArray(rows)) {
                 throw new FlowEvaluatorError(`records.${object} must be an array of records`);
             }
+        }
+        this.now = options.now ?? new Date().toISOString();
+        if (Number.isNaN(Date.parse(this.now))) {
+            throw new FlowEvaluatorError(`now: '${this.now}' is not an ISO 8601 date-time`);
         }
         this.faultsToInject = options.faults ?? {};
         for (const name of Object.keys(this.faultsToInject)) {
@@ -181,6 +191,8 @@ class Interview {
         switch (reference) {
             case '$Flow.FaultMessage':
                 return this.faultMessage;
+            case '$Flow.CurrentDateTime':
+                return this.now;
             case '$GlobalConstant.True':
                 return true;
             case '$GlobalConstant.False':

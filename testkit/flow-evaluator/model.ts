@@ -150,6 +150,7 @@ export interface FlowModel {
 /** Global references the interpreter resolves. */
 export const GLOBAL_REFERENCES = [
     '$Flow.FaultMessage',
+    '$Flow.CurrentDateTime',
     '$GlobalConstant.True',
     '$GlobalConstant.False',
     '$GlobalConstant.EmptyString'

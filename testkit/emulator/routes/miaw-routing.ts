@@ -15,7 +15,7 @@ import {
     type FlowRun,
     type SObjectRecord as FlowRecord
 } from '../../flow-evaluator/index.ts';
-import { loadForceAppFlow } from '../../flow-evaluator/force-app.ts';
+import { customMetadataSObjects, loadForceAppFlow } from '../../flow-evaluator/force-app.ts';
 import {
     children,
     listCustomFields,
@@ -81,8 +81,24 @@ export function defineRoutingTypes(state: OrgState): void {
                 'MessagingChannelId',
                 'Origin',
                 'CreatedDate',
+                'MessagingEndUserId',
                 ...listCustomFields('MessagingSession')
             ]
+        });
+    }
+    if (!data.hasType('MessagingEndUser')) {
+        // One per visitor and channel, keyed by the MIAW token's subject: Salesforce's platform key
+        // is v2/iamessage/AUTH/<keyset>/uid:<sub> for a verified visitor, .../UNAUTH/... for a guest.
+        data.define('MessagingEndUser', {
+            keyPrefix: '0PA',
+            fields: [
+                'Name',
+                'MessagingPlatformKey',
+                'MessagingChannelId',
+                'MessageType',
+                'CreatedDate'
+            ],
+            required: ['MessagingPlatformKey', 'MessagingChannelId']
         });
     }
     if (!data.hasType('PendingServiceRouting')) {
@@ -118,7 +134,9 @@ export function defineRoutingTypes(state: OrgState): void {
 export function routeMessagingSession(
     state: OrgState,
     esDeveloperName: string,
-    routingAttributes: Record<string, string>
+    routingAttributes: Record<string, string>,
+    /** The MIAW token's subject: the visitor's MessagingEndUser.MessagingPlatformKey. */
+    endUserPlatformKey?: string
 ): RoutingOutcome {
     defineRoutingTypes(state);
     const outcome: RoutingOutcome = {
@@ -151,7 +169,10 @@ export function routeMessagingSession(
         OwnerId: null,
         MessagingChannelId: channel.Id,
         Origin: 'InboundInitiated',
-        CreatedDate: state.now()
+        CreatedDate: state.now(),
+        MessagingEndUserId: endUserPlatformKey
+            ? messagingEndUser(state, String(channel.Id), endUserPlatformKey).Id
+            : null
     };
     for (const field of customFields) sessionFields[field] = null;
     const session = state.data.insert('MessagingSession', sessionFields);
@@ -217,6 +238,26 @@ export function routeMessagingSession(
     return outcome;
 }
 
+/** The visitor's MessagingEndUser on this channel, created with its first conversation. */
+function messagingEndUser(state: OrgState, channelId: string, platformKey: string): SObjectRecord {
+    const existing = state.data
+        .all('MessagingEndUser')
+        .find(
+            (row) =>
+                row.MessagingPlatformKey === platformKey && row.MessagingChannelId === channelId
+        );
+    return (
+        existing ??
+        state.data.insert('MessagingEndUser', {
+            Name: platformKey.includes('/AUTH/') ? 'Verified visitor' : 'Guest',
+            MessagingPlatformKey: platformKey,
+            MessagingChannelId: channelId,
+            MessageType: 'EmbeddedMessaging',
+            CreatedDate: state.now()
+        })
+    );
+}
+
 /** The developer name of the channel's flow when the channel routes by flow and it is active. */
 function activeRoutingFlow(state: OrgState, channel: SObjectRecord): string | null {
     if (channel.SessionHandlerType !== 'Flow' || typeof channel.SessionHandlerId !== 'string')
@@ -249,19 +290,52 @@ function flowRecords(
         }
         return out;
     };
+    const sessionFields = ['Name', 'Status', 'OwnerId', 'CreatedDate', 'MessagingEndUserId'];
     return {
         Group: state.data.all('Group').map((row) => pick(row, ['DeveloperName', 'Name', 'Type'])),
         OpenCX_Routing_Rule__mdt: state.data
             .all('OpenCX_Routing_Rule__mdt')
             .map((row) =>
-                pick(row, [
-                    'DeveloperName',
-                    'MasterLabel',
-                    'Consumer_Type__c',
-                    'Queue_Developer_Name__c',
-                    'Active__c'
-                ])
+                withShippedRuleFields(
+                    pick(row, [
+                        'DeveloperName',
+                        'MasterLabel',
+                        'Consumer_Type__c',
+                        'Queue_Developer_Name__c',
+                        'Active__c'
+                    ]),
+                    row
+                )
             ),
-        MessagingSession: [pick(session, ['Name', 'Status', 'OwnerId', ...customFields])]
+        OpenCX_Setting__mdt: state.data.hasType('OpenCX_Setting__mdt')
+            ? state.data.all('OpenCX_Setting__mdt').map((row) => ({ ...(row as FlowRecord) }))
+            : customMetadataSObjects('OpenCX_Setting__mdt'),
+        // Every session: the flow looks for the visitor's earlier one (continuity).
+        MessagingSession: [
+            pick(session, [...sessionFields, ...customFields]),
+            ...state.data
+                .all('MessagingSession')
+                .filter((row) => row.Id !== session.Id)
+                .map((row) => pick(row, [...sessionFields, ...customFields]))
+        ],
+        MessagingEndUser: state.data.hasType('MessagingEndUser')
+            ? state.data.all('MessagingEndUser').map((row) => pick(row, ['MessagingPlatformKey']))
+            : []
     };
 }
+
+/**
+ * Rule fields the emulator's seed does not keep (Requires_Verified_Identity__c) come from the
+ * shipped record of the same name, as a deploy would have set them; a value the test put on the
+ * emulator's row wins. A rule that is not shipped gets the field's default (false).
+ */
+function withShippedRuleFields(picked: FlowRecord, row: SObjectRecord): FlowRecord {
+    shippedRules ??= customMetadataSObjects('OpenCX_Routing_Rule__mdt');
+    const shipped = shippedRules.find((rule) => rule.DeveloperName === row.DeveloperName);
+    const own = row.Requires_Verified_Identity__c;
+    picked.Requires_Verified_Identity__c =
+        typeof own === 'boolean' ? own : shipped?.Requires_Verified_Identity__c === true;
+    return picked;
+}
+
+let shippedRules: FlowRecord[] | undefined;
