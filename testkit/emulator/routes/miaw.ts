@@ -467,7 +467,8 @@ function startMessagingSession(
     const outcome = routeMessagingSession(
         emulator.state,
         conversation.esDeveloperName,
-        conversation.routingAttributes
+        conversation.routingAttributes,
+        conversation.subject
     );
     conversation.routing = outcome;
     conversation.messagingSessionId = outcome.messagingSessionId;
