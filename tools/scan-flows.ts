@@ -22,6 +22,16 @@ export interface Suppression {
 
 export const SUPPRESSIONS: Suppression[] = [
     {
+        flow: 'OpenCX_Verdict_On_End',
+        rule: 'RecursiveAfterUpdate',
+        elements: ['Record_Queue_Failure'],
+        reason:
+            'runs only when queuing the verdict failed, and writes the two OpenCX verdict fields so ' +
+            'that the failure is visible on the record; the flow starts only when Status changes to ' +
+            'Ended (doesRequireRecordChangedToMeetCriteria), which this update does not do, so it ' +
+            'cannot start itself again.'
+    },
+    {
         flow: 'OpenCX_Route_Handoff',
         rule: 'AutoLayout',
         elements: ['*'],
