@@ -51,7 +51,9 @@ export const PHASES: readonly PhaseDefinition[] = [
             'LightningComponentBundle',
             'FlexiPage',
             'CustomPermission',
-            'PermissionSet'
+            'PermissionSet',
+            // List views read MessagingSession fields (phase 1); nothing points at them.
+            'ListView'
         ]
     }
 ];
