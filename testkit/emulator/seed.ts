@@ -137,6 +137,13 @@ export interface SeedOptions {
     project?: ProjectNames;
     /** The channel's user verification as deployed (MessagingChannel embeddedConfig/authMode). */
     channelAuthMode?: 'Auth' | 'UnAuth';
+    /**
+     * "Platform only": the org before `npm run deploy`: Organization, users, Messaging and
+     * Omni-Channel on (their sObject types and the service channel sfdc_livemessage), and none of
+     * the project's components (no queue, permission set, flow, channel, deployment, key set,
+     * custom metadata type or External Credential principal).
+     */
+    platformOnly?: boolean;
 }
 
 /** Fills `state` with the empty-but-deployed org; returns the project names it used. */
@@ -174,6 +181,17 @@ export function seedDeployedOrg(state: OrgState, options: SeedOptions = {}): Pro
             IsActive: false,
             UserType: 'Standard'
         });
+    }
+
+    if (options.platformOnly) {
+        // The custom metadata type arrives with the deploy; until then a query of it is INVALID_TYPE.
+        data.undefine('OpenCX_Routing_Rule__mdt');
+        data.insert('ServiceChannel', {
+            DeveloperName: 'sfdc_livemessage',
+            MasterLabel: 'Messaging',
+            RelatedEntity: 'MessagingSession'
+        });
+        return project;
     }
 
     const routingConfig = data.insert('QueueRoutingConfig', {

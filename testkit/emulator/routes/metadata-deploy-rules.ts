@@ -68,11 +68,12 @@ const COMMIT_ORDER = [
 ];
 
 /** Types whose main file is not a metadata XML document (or is the parent object's). */
-const NOT_XML = ['CustomField', 'CustomLabel', 'ApexClass', 'ApexTrigger'];
+const NOT_XML = ['CustomField', 'CustomLabel', 'ApexClass', 'ApexTrigger', 'ListView'];
 
 export function componentPath(type: string, fullName: string): string {
     // Child types live in their parent's file.
-    if (type === 'CustomField') return `objects/${fullName.split('.')[0]}.object`;
+    if (type === 'CustomField' || type === 'ListView')
+        return `objects/${fullName.split('.')[0]}.object`;
     if (type === 'CustomLabel') return 'labels/CustomLabels.labels';
     if (type === 'ApexClass') return `classes/${fullName}.cls`;
     if (type === 'LightningComponentBundle') return `lwc/${fullName}/${fullName}.js-meta.xml`;
@@ -132,7 +133,11 @@ function flowProblems(root: Node, refs: References): string[] {
     const problems: string[] = [];
     for (const kind of ['recordUpdates', 'recordLookups', 'recordCreates']) {
         for (const element of list(root[kind] as Node[])) {
-            const object = String(element.object ?? '');
+            // An update of $Record (record-triggered flow) has no <object>: it is the start's.
+            const triggering = String(element.inputReference ?? '').startsWith('$Record')
+                ? (root.start as Node | undefined)?.object
+                : undefined;
+            const object = String(element.object ?? triggering ?? '');
             if (/__(c|mdt)$/.test(object) && !refs.has('CustomObject', object)) {
                 problems.push(`${String(element.name)}: the object ${object} does not exist`);
                 continue;
@@ -482,11 +487,103 @@ const RECORD_WRITERS: Record<string, RecordWriter> = {
         })
 };
 
+/** The custom fields of a saved object and their types (from its metadata-format file). */
+function savedObjectFields(state: OrgState, objectName: string): Map<string, string> {
+    const xml = deployState(state).files.get(`CustomObject:${objectName}`)?.xml ?? '';
+    const fields = list(rootOf(xml).fields as Node[]);
+    return new Map(fields.map((field) => [String(field.fullName), String(field.type ?? 'Text')]));
+}
+
+const CUSTOM_METADATA_KEY_PREFIXES = ['m00', 'm01', 'm02', 'm03', 'm04', 'm05'];
+
+/** A saved custom metadata type is queryable through the data API (its records as rows). */
+function defineCustomMetadataType(state: OrgState, name: string): void {
+    const fields = [
+        'DeveloperName',
+        'MasterLabel',
+        'Label',
+        'QualifiedApiName',
+        ...savedObjectFields(state, name).keys()
+    ];
+    const schema = state.data.schema(name);
+    if (schema) {
+        const added = fields.filter((field) => !schema.fields?.includes(field));
+        if (schema.fields && added.length)
+            state.data.define(name, { ...schema, fields: [...schema.fields, ...added] });
+        return;
+    }
+    const used = (prefix: string) => state.data.typeOfId(prefix) !== undefined;
+    const keyPrefix = CUSTOM_METADATA_KEY_PREFIXES.find((prefix) => !used(prefix)) ?? 'm09';
+    state.data.define(name, { keyPrefix, fields });
+}
+
+const CUSTOM_METADATA_VALUE =
+    /<values>\s*<field>([^<]+)<\/field>\s*<value(?:\s+xsi:type="xsd:(\w+)")?(?:\s+xsi:nil="true")?\s*(?:\/>|>([\s\S]*?)<\/value>)\s*<\/values>/g;
+
+function unescapeXml(value: string): string {
+    return value
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&amp;/g, '&');
+}
+
+/** A custom metadata record (`Type.Record`) as its type's row; fields it omits keep defaults. */
+function commitCustomMetadataRecord(state: OrgState, fullName: string, xml: string): void {
+    const [typeName, developerName] = fullName.split('.');
+    const type = `${typeName}__mdt`;
+    defineCustomMetadataType(state, type);
+    const label = /<label>([^<]*)<\/label>/.exec(xml)?.[1] ?? developerName;
+    const row: Record<string, unknown> = {
+        MasterLabel: unescapeXml(label),
+        Label: unescapeXml(label),
+        QualifiedApiName: developerName
+    };
+    for (const [field, fieldType] of savedObjectFields(state, type)) {
+        row[field] = fieldType === 'Checkbox' ? false : null;
+    }
+    for (const match of xml.matchAll(CUSTOM_METADATA_VALUE)) {
+        const [, field, xsdType, raw] = match;
+        if (raw === undefined) row[field] = null;
+        else if (xsdType === 'boolean') row[field] = raw.trim() === 'true';
+        else if (xsdType === 'double' || xsdType === 'int') row[field] = Number(raw);
+        else row[field] = unescapeXml(raw);
+    }
+    upsertByName(state, { store: 'data', type, keyPrefix: 'm00' }, developerName, {}, row);
+}
+
+/** The principals of a saved External Credential; a redeploy keeps their stored credentials. */
+function commitExternalCredential(state: OrgState, name: string, root: Node): void {
+    for (const parameter of list(root.externalCredentialParameters as Node | Node[])) {
+        const type = String(parameter.parameterType ?? '');
+        if (type !== 'NamedPrincipal' && type !== 'PerUserPrincipal') continue;
+        const principal = String(parameter.parameterName ?? '');
+        const key = `${name}/${principal}`;
+        if (state.credentials.has(key)) continue;
+        state.credentials.set(key, {
+            externalCredential: name,
+            principalName: principal,
+            principalType: type,
+            authenticationProtocol: String(root.authenticationProtocol ?? 'Custom'),
+            credentials: {}
+        });
+    }
+}
+
 /** Types whose writer already keeps the state.metadata entry (normalized). */
 const RECORD_WRITERS_OWN_STORE = ['PublicKeyCertificateSet', 'LightningComponentBundle'];
 
 function commitRecords(state: OrgState, component: DeployComponent, xml: string): void {
     RECORD_WRITERS[component.type]?.(state, component.fullName, rootOf(xml));
+    // What a deploy of the project leaves for provisioning and routing: the custom metadata types
+    // and their records (queried through the data API), the External Credential's principals.
+    if (component.type === 'CustomObject' && component.fullName.endsWith('__mdt'))
+        defineCustomMetadataType(state, component.fullName);
+    if (component.type === 'CustomMetadata')
+        commitCustomMetadataRecord(state, component.fullName, xml);
+    if (component.type === 'ExternalCredential')
+        commitExternalCredential(state, component.fullName, rootOf(xml));
 }
 
 function commitComponent(
