@@ -1,0 +1,191 @@
+// The admin's whole path on one emulator, in both visitor-verification modes, from an org that has
+// the platform but none of the project: deploy → provision → provision again → handoff:test →
+// provision --check, as docs/deploy.md, docs/provisioning.md and the commands' --help tell it.
+// Every place where one command leaves a state the next does not accept fails here.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../scripts/lib/project.ts';
+import { deployedXml } from '../../testkit/emulator/routes/metadata-deploy.ts';
+import { AdminPath, callFigures, REP, type CommandRun } from './support.ts';
+
+const CHANNEL = 'OpenCX_Messaging';
+const FLOW = 'OpenCX_Route_Handoff';
+const PRINT_FIGURES = process.env.OPENCX_CHAIN_FIGURES === '1';
+
+function text(run: CommandRun): string {
+    return `${run.command} exited ${run.code}\n${run.stdout}\n${run.stderr}`;
+}
+
+function json(run: CommandRun): Record<string, unknown> {
+    return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+/** The shipped OpenCX_Setting Default: whether a guest's verified claim routes as verified. */
+function allowsUncheckedClaims(): boolean {
+    const xml = readFileSync(
+        join(
+            PROJECT_ROOT,
+            'force-app/main/default/customMetadata/OpenCX_Setting.Default.md-meta.xml'
+        ),
+        'utf8'
+    );
+    return /<field>Allow_Unchecked_Verified_Claims__c<\/field>\s*<value[^>]*>true</.test(xml);
+}
+
+function lastLine(output: string): string {
+    return output.trimEnd().split('\n').at(-1) ?? '';
+}
+
+/** What the deploy leaves that provisioning and the rehearsal rely on. */
+function assertDeployed(path: AdminPath): void {
+    const { state } = path.emulator;
+    const definition = state.tooling
+        .all('FlowDefinition')
+        .find((row) => row.DeveloperName === FLOW);
+    assert.ok(definition?.ActiveVersionId, 'the routing flow has an active version');
+    assert.equal(definition.ActiveVersionId, definition.LatestVersionId);
+    const channelXml = deployedXml(state, 'MessagingChannel', CHANNEL) ?? '';
+    const mappings = [
+        ...channelXml.matchAll(/<actionParameterMappings>\s*<actionParameterName>(\w+)</g)
+    ];
+    assert.ok(mappings.length >= 5, `every mapping bound: ${channelXml}`);
+    assert.doesNotMatch(channelXml, /<actionParameterMappings\/>/);
+    const authMode = path.mode === 'verified' ? 'Auth' : 'UnAuth';
+    assert.match(channelXml, new RegExp(`<authMode>${authMode}</authMode>`));
+}
+
+function pathInMode(mode: 'verified' | 'open', deployAsChild: boolean) {
+    describe(`${mode} mode: deploy${deployAsChild ? ' (child process)' : ''} → provision → handoff:test → check`, () => {
+        let path: AdminPath;
+        before(async () => {
+            path = await AdminPath.start(mode);
+        });
+        after(async () => {
+            if (PRINT_FIGURES)
+                for (const run of path.runs) console.log(`# ${mode}: ${callFigures(run)}`);
+            await path.stop();
+        });
+
+        test('before the deploy, provisioning stops at preflight naming the deploy, with nothing written', async () => {
+            const run = await path.provision();
+            assert.equal(run.code, 1, text(run));
+            assert.match(
+                run.stderr,
+                /Project metadata deployed: missing: messaging channel OpenCX_Messaging/
+            );
+            assert.match(run.stderr, /npm run deploy|sf project deploy start/);
+            assert.equal(run.calls.filter((call) => call.isWrite).length, 0);
+        });
+
+        test('deploy: the flow is active and the channel mappings are bound, in the mode of the config', async () => {
+            const run = deployAsChild ? await path.deployAsChild() : await path.deploy();
+            assert.equal(run.code, 0, text(run));
+            assert.match(run.stdout, new RegExp(`visitorVerification ${mode}|${mode}`));
+            assert.match(
+                run.stdout,
+                /✓ channel OpenCX_Messaging: all \d+ parameter mappings bound/
+            );
+            assert.match(lastLine(run.stdout), /^Next: npm run provision/);
+            assertDeployed(path);
+            const keySet = path.emulator.state
+                .metadataOfType('PublicKeyCertificateSet')
+                .has('OpenCX_Identity_Keys');
+            assert.equal(
+                keySet,
+                mode === 'verified',
+                'the key set is deployed in verified mode only'
+            );
+        });
+
+        test('provision: preflight passes, reps, API key and (verified) key are written', async () => {
+            const run = await path.provision(['--json']);
+            assert.equal(run.code, 0, text(run));
+            const result = json(run);
+            assert.equal(result.visitorVerification, mode);
+            const steps = result.steps as {
+                step: string;
+                outcome: string;
+                details?: Record<string, unknown>;
+            }[];
+            const outcome = (id: string) => steps.find((step) => step.step === id)?.outcome;
+            assert.equal(outcome('preflight'), 'unchanged');
+            assert.notEqual(outcome('reps'), 'unchanged');
+            assert.notEqual(outcome('api-key'), 'unchanged');
+            assert.notEqual(outcome('activation'), 'unchanged');
+            const keyFile = join(path.stateDir, path.emulator.state.orgId, 'identity-key.pem');
+            assert.equal(existsSync(keyFile), mode === 'verified');
+            const { state } = path.emulator;
+            assert.equal(state.data.all('MessagingChannel')[0]?.IsActive, true);
+            const rep = state.data.all('User').find((row) => row.Username === REP)!;
+            assert.ok(state.data.all('GroupMember').some((row) => row.UserOrGroupId === rep.Id));
+        });
+
+        test('provision again writes nothing', async () => {
+            const run = await path.provision(['--json']);
+            assert.equal(run.code, 0, text(run));
+            assert.equal(
+                run.calls.filter((call) => call.isWrite).length,
+                0,
+                run.calls.map((c) => `${c.method} ${c.path}`).join('\n')
+            );
+            const steps = json(run).steps as { step: string; outcome: string }[];
+            for (const step of steps)
+                assert.equal(step.outcome, 'unchanged', `${step.step}: ${step.outcome}`);
+        });
+
+        test('handoff:test routes both visitors to their queues and its verdict names the mode', async () => {
+            const run = await path.rehearse();
+            assert.equal(run.code, 0, text(run));
+            const result = run.outcome.result!;
+            assert.equal(result.mode, mode);
+            const queueOf = (kind: string) =>
+                result.handoffs.find((handoff) => handoff.visitor.kind === kind)?.session
+                    ?.routedQueue?.developerName;
+            assert.equal(queueOf('anonymous'), 'OpenCX_Anonymous_Visitors');
+            // Open mode: the verified visitor is a guest to Salesforce, so a rule that needs a
+            // verified identity holds its claim back unless OpenCX Setting allows unchecked claims.
+            const claimTrusted = mode === 'verified' || allowsUncheckedClaims();
+            assert.equal(
+                queueOf('verified'),
+                claimTrusted ? 'OpenCX_Verified_Visitors' : 'OpenCX_Fallback'
+            );
+            assert.ok(
+                result.checks.every((check) => check.ok),
+                JSON.stringify(result.checks.filter((check) => !check.ok))
+            );
+            if (mode === 'verified') {
+                const verified = result.visitors.find(
+                    (visitor) => visitor.kind === 'verified' && visitor.ok
+                );
+                assert.equal(
+                    verified?.subjectKind,
+                    'AUTH',
+                    'the verified visitor is verified by the provisioned key'
+                );
+            }
+            assert.match(
+                lastLine(run.stdout),
+                new RegExp(`^Mode: ${mode}: .*No change needed\\.$`)
+            );
+        });
+
+        test('provision --check passes every check after the chain', async () => {
+            const run = await path.provision(['--check', '--json']);
+            assert.equal(run.code, 0, text(run));
+            const checks = json(run).checks as {
+                id: string;
+                passed: boolean;
+                warning?: boolean;
+                detail: string;
+            }[];
+            const notPassed = checks.filter((check) => !check.passed);
+            assert.deepEqual(notPassed, [], JSON.stringify(notPassed, null, 2));
+            assert.equal(run.calls.filter((call) => call.isWrite).length, 0);
+        });
+    });
+}
+
+pathInMode('verified', false);
+pathInMode('open', true);
