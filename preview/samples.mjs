@@ -104,6 +104,25 @@ export function buildSamples() {
             answers: [failure(ERROR_MESSAGES.unauthorized)]
         },
         {
+            id: 'continued',
+            label: 'Continued conversation: the visitor wrote again',
+            description:
+                'A new Messaging session without routing attributes: it shows the OpenCX conversation of ' +
+                'the earlier session it continues (linked), the trace key marked inherited, the routing ' +
+                'decision, and Resolved / Not resolved for OpenCX.',
+            stamp: stampOf(samples.continued),
+            answers: [ready(samples.continued)]
+        },
+        {
+            id: 'unchecked-claim',
+            label: 'Verified claim Salesforce did not check',
+            description:
+                'OpenCX says verified, Salesforce saw a guest token: the badge says so, the routing ' +
+                'decision says why it fell back, and the last verdict is marked not yet in OpenCX.',
+            stamp: stampOf(samples.uncheckedClaim),
+            answers: [ready(samples.uncheckedClaim)]
+        },
+        {
             id: 'no-session',
             label: 'No OpenCX session on this conversation',
             description:

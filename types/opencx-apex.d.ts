@@ -48,6 +48,38 @@ declare module '@salesforce/apex/OpenCxSessionController.getConversation' {
         retryAfterSeconds?: number | null;
         /** Answers (session, history pages) read from the org cache rather than from OpenCX. */
         cachedAnswers?: number;
+        /** Apex OpenCxBeyondHandoff: continuity, routing flight recorder, verdict. */
+        continuation?: ConversationContinuation | null;
+        routing?: ConversationRouting | null;
+        verdict?: ConversationVerdict | null;
+    }
+
+    /** Apex OpenCxBeyondHandoff.Continuation: this session continues an earlier one. */
+    export interface ConversationContinuation {
+        fromId?: string | null;
+        fromName?: string | null;
+        traceKeyInherited?: boolean;
+    }
+
+    /** Apex OpenCxBeyondHandoff.Routing: what the routing flow recorded. */
+    export interface ConversationRouting {
+        /** Rule_Matched | No_Value | No_Rule | Queue_Missing | Unverified_Claim | Lookup_Error | Stamping_Error */
+        outcome?: string | null;
+        decision?: string | null;
+        routedAt?: string | null;
+        /** Verified | Guest | Unknown */
+        salesforceVerification?: string | null;
+        verifiedClaimUnchecked?: boolean;
+    }
+
+    /** Apex OpenCxBeyondHandoff.Verdict */
+    export interface ConversationVerdict {
+        /** closed_resolved | closed_unresolved */
+        verdict?: string | null;
+        /** Sent | Retrying | Failed */
+        status?: string | null;
+        detail?: string | null;
+        canSend?: boolean;
     }
 
     export interface GetConversationParams {
@@ -66,4 +98,28 @@ declare module '@salesforce/apex/OpenCxSessionController.getConversation' {
         ((params: GetConversationParams) => Promise<OpenCxConversation>);
     const getConversation: GetConversation;
     export default getConversation;
+}
+
+declare module '@salesforce/apex/OpenCxVerdictController.sendVerdict' {
+    /** Apex OpenCxVerdictController.VerdictResult */
+    export interface VerdictResult {
+        verdict?: string | null;
+        /** Sent | Failed */
+        verdictStatus?: string | null;
+        /** The OpenCX session status after the call, when known. */
+        sessionStatus?: string | null;
+        /** NO_PERMISSION | INVALID_VERDICT | NO_SESSION | RATE_LIMITED | UNAUTHORIZED | NOT_FOUND | ... */
+        failure?: string | null;
+        httpStatus?: number | null;
+        alreadySent?: boolean;
+    }
+
+    export interface SendVerdictParams {
+        messagingSessionId: string;
+        /** closed_resolved | closed_unresolved */
+        verdict: string;
+    }
+
+    const sendVerdict: (params: SendVerdictParams) => Promise<VerdictResult>;
+    export default sendVerdict;
 }

@@ -332,6 +332,59 @@ const samples = {
 };
 
 /**
+ * Mirrors OpenCxBeyondHandoff.describe: the continuation (this session continues an earlier one,
+ * whose OpenCX values and trace key it inherited), the routing flow's recorded decision and the
+ * verdict fields, added to a READY answer.
+ * @param {object} conversation a READY answer
+ * @param {{ fromId?: string|null, fromName?: string|null, routing?: object|null,
+ *   verdict?: object|null }} beyond
+ */
+function withBeyondHandoff(
+    conversation,
+    { fromId = null, fromName = null, routing = null, verdict = null }
+) {
+    return {
+        ...conversation,
+        continuation: fromId ? { fromId, fromName, traceKeyInherited: true } : null,
+        routing,
+        verdict
+    };
+}
+
+/** The visitor wrote again after MS-001007 ended: a new session continuing its OpenCX session. */
+samples.continued = withBeyondHandoff(samples.verified, {
+    fromId: '0Mw000000001007AAA',
+    fromName: 'MS-001007',
+    routing: {
+        outcome: 'Rule_Matched',
+        decision:
+            "Routed by rule Verified ('Verified') → OpenCX_Verified_Visitors | continued from MS-001007",
+        routedAt: '2026-11-30T02:15:00.000Z',
+        salesforceVerification: 'Verified',
+        verifiedClaimUnchecked: false
+    },
+    verdict: { verdict: null, status: null, detail: null, canSend: true }
+});
+
+/** OpenCX claims a verified visitor, Salesforce saw a guest token: held back in the fallback queue. */
+samples.uncheckedClaim = withBeyondHandoff(samples.verified, {
+    routing: {
+        outcome: 'Unverified_Claim',
+        decision:
+            "Fallback: OpenCX claims 'Verified' but Salesforce saw Guest (rule Verified needs a verified visitor) → OpenCX_Fallback",
+        routedAt: '2026-11-30T02:15:00.000Z',
+        salesforceVerification: 'Guest',
+        verifiedClaimUnchecked: true
+    },
+    verdict: {
+        verdict: 'closed_resolved',
+        status: 'Failed',
+        detail: 'closed_resolved not sent (by Rep One): SERVER_ERROR (HTTP 503) at 2026-11-30T02:20:00Z',
+        canSend: true
+    }
+});
+
+/**
  * The AuraHandledException messages OpenCxSessionController.messageFor produces; the panel shows
  * error.body.message. A wire error in tests: getConversation.error({ message }).
  */
@@ -357,6 +410,7 @@ module.exports = {
     busy,
     partial,
     generateHistoryPages,
+    withBeyondHandoff,
     samples,
     ERROR_MESSAGES
 };

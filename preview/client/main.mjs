@@ -9,6 +9,7 @@ import { apexError, callLog, setLatency, setSample } from '../platform/sample-st
 
 const DEFAULT_SAMPLE_ID = SAMPLE_DATA[0].id;
 const GET_CONVERSATION = 'OpenCxSessionController.getConversation';
+const SEND_VERDICT = 'OpenCxVerdictController.sendVerdict';
 
 /** getConversation answers the sample's n-th answer on the n-th call (the last one repeats). */
 const SAMPLES = SAMPLE_DATA.map((sample) => ({
@@ -18,7 +19,16 @@ const SAMPLES = SAMPLE_DATA.map((sample) => ({
             const answer = sample.answers[Math.min(callNumber, sample.answers.length) - 1];
             if (answer.error) throw apexError(answer.error.message);
             return answer.data;
-        }
+        },
+        // The verdict reaches OpenCX (as OpenCxVerdictController answers after HTTP 200).
+        [SEND_VERDICT]: (params) => ({
+            verdict: params.verdict,
+            verdictStatus: 'Sent',
+            sessionStatus: params.verdict,
+            failure: null,
+            httpStatus: 200,
+            alreadySent: false
+        })
     }
 }));
 

@@ -12,6 +12,7 @@ import { readConversation } from './answer';
 import BUSY_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy';
 import BUSY_GAVE_UP_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy_Gave_Up';
 import PARTIAL_LABEL from '@salesforce/label/c.OpenCX_Panel_Partial';
+import ROUTING_LABEL from '@salesforce/label/c.OpenCX_Panel_Routing';
 /**
  * HTTP 429 (state BUSY): the panel asks again by itself after Retry-After seconds (10 when OpenCX
  * did not say, between 1 and 60), at most BUSY_MAX_RETRIES times; then the rep gets Retry.
@@ -76,6 +77,11 @@ export function consumerBadge(consumerType) {
         return { ...labelParts(LABELS.visitorVerified, ''), className, warning: false };
     }
     return { ...labelParts(LABELS.visitorOther, value), className, warning: false };
+}
+/** The routing flow's decision in words, when it recorded one (text only). */
+function routingDecision(conversation) {
+    const decision = conversation.routing?.decision;
+    return typeof decision === 'string' ? decision : null;
 }
 /** The sentiment badge: known sentiments by label and colour, anything else as sent. */
 export function sentimentBadge(sentiment) {
@@ -319,7 +325,9 @@ export default class OpencxConversationPanel extends LightningElement {
             [LABELS.language, [languageName(conversation.language)]],
             [LABELS.status, [status ? (STATUS_LABELS.get(status) ?? status) : null]],
             [LABELS.priority, [conversation.priority]],
-            [LABELS.contact, [conversation.contactName, conversation.contactEmail]]
+            [LABELS.contact, [conversation.contactName, conversation.contactEmail]],
+            // What the routing flow recorded (docs/beyond-handoff.md); record data, shown as text.
+            [ROUTING_LABEL, [routingDecision(conversation)]]
         ];
         return rows
             .map(([label, values], row) => ({
