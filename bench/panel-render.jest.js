@@ -72,10 +72,16 @@ function countNodes(root) {
 
 async function settle(element) {
     // Until the transcript shows every turn: the wire emits, then the renders; a long transcript
-    // renders in slices, one task each, so wait for tasks as well as microtasks.
+    // renders in slices, one task each, so wait for tasks as well as microtasks. aria-busy turns
+    // "false" with the last slice; polling it is O(1), counting turns every tick would be O(n).
     for (let tick = 0; tick < 8 * TURNS; tick++) {
-        const items = turnItems(element).length;
-        if (items === TURNS) return items;
+        const transcript = element.shadowRoot.querySelector('c-opencx-transcript');
+        const region = transcript?.shadowRoot?.querySelector('.transcript');
+        if (region?.getAttribute('aria-busy') === 'false') {
+            const items = turnItems(element).length;
+            if (items === TURNS) return items;
+            throw new Error(`the transcript settled with ${items} of ${TURNS} turns`);
+        }
         await (tick % 4 === 3
             ? new Promise((resolve) => setTimeout(resolve, 0))
             : Promise.resolve());
