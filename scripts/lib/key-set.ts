@@ -76,7 +76,7 @@ export async function registerInKeySet(
                 'KEY_SET_MISSING',
                 `key set ${project.keySet.name} is not in the org`,
                 {
-                    fix: 'deploy the project first: sf project deploy start'
+                    fix: 'deploy the project first: npm run deploy -- --target-org <alias> (in verified mode it deploys the key set)'
                 }
             );
         }

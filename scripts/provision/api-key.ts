@@ -63,7 +63,7 @@ export const apiKeyStep: Step = {
         const state = await readApiKeyState(conn, project);
         if (state === 'principal-missing') {
             throw new PlanError(
-                `External Credential ${name} with principal ${principal} is not in the org: deploy the project first (sf project deploy start)`,
+                `External Credential ${name} with principal ${principal} is not in the org: deploy the project first (npm run deploy -- --target-org <alias>)`,
                 1
             );
         }

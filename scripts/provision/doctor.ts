@@ -241,7 +241,9 @@ async function apiKeyAndRuleChecks({
                 : state === 'principal-missing'
                   ? `External Credential ${name} principal ${principal} not deployed`
                   : 'not set',
-            SETUP_PATHS.apiKey
+            state === 'principal-missing'
+                ? SETUP_PATHS.deploy
+                : `${SETUP_PATHS.apiKey} (or run npm run provision, which asks for it)`
         )
     ];
     if (snapshot.rules) {

@@ -22,11 +22,13 @@ export const SETUP_PATHS = {
         'Update the org (sandbox refresh) or set sourceApiVersion in sfdx-project.json to a version the org serves',
     messaging: 'Setup → Messaging Settings → turn on Messaging',
     omniChannel: 'Setup → Omni-Channel Settings → Enable Omni-Channel',
-    deploy: 'Deploy the project: sf project deploy start --target-org <alias>',
-    channel: 'Setup → Messaging Settings → OpenCX Messaging → Activate',
+    // npm run deploy, not a plain sf project deploy start: the order binds the channel's mappings.
+    deploy: 'Deploy the project: npm run deploy -- --target-org <alias>',
+    channel:
+        'Setup → Messaging Settings → OpenCX Messaging → Activate (or run npm run provision, which activates it)',
     channelFlow:
         'Setup → Messaging Settings → OpenCX Messaging → Routing: Omni-Flow, Flow OpenCX_Route_Handoff (or redeploy the channel)',
-    flow: 'Setup → Flows → OpenCX Route Handoff → activate the latest version',
+    flow: 'Setup → Flows → OpenCX Route Handoff → activate the latest version (or run npm run provision, which activates it)',
     deployment: 'Setup → Embedded Service Deployments → OpenCX_Handoff → Publish',
     queueMembers:
         'Setup → Queues → <queue> → Edit → add members (or list reps in opencx.config.json and run npm run provision)',
