@@ -72,20 +72,22 @@ export class AdminPath {
 
     private constructor(
         readonly emulator: Emulator,
-        readonly mode: VisitorVerification
+        readonly mode: VisitorVerification,
+        /** Run every command as a child process in the admin's folder (flags and defaults only). */
+        readonly asChildren: boolean
     ) {
         process.on('exit', () => rmSync(this.dir, { recursive: true, force: true }));
     }
 
     /** A platform-only org (Messaging and Omni-Channel on, users) with the MIAW routes. */
-    static async start(mode: VisitorVerification): Promise<AdminPath> {
+    static async start(mode: VisitorVerification, asChildren = false): Promise<AdminPath> {
         const emulator = await startEmulator({
             platformOnly: true,
             users: [REP, ADMIN],
             modules: [miawRoutes()]
         });
         emulator.state.accessToken = ACCESS_TOKEN;
-        const path = new AdminPath(emulator, mode);
+        const path = new AdminPath(emulator, mode, asChildren);
         path.writeConfig({
             visitorVerification: mode,
             reps: [{ username: REP }],
@@ -115,6 +117,7 @@ export class AdminPath {
 
     /** `npm run deploy -- --instance-url …` in-process, config read from the admin's folder. */
     deploy(args: string[] = []): Promise<CommandRun> {
+        if (this.asChildren) return this.deployAsChild(args);
         return this.record(`deploy ${args.join(' ')}`.trim(), async () => {
             const out: string[] = [];
             const err: string[] = [];
@@ -144,6 +147,14 @@ export class AdminPath {
 
     /** `npm run provision -- --instance-url …` in-process, cwd the admin's folder. */
     provision(args: string[] = []): Promise<CommandRun> {
+        if (this.asChildren) {
+            return this.record(`provision (child) ${args.join(' ')}`.trim(), () =>
+                spawnScript('provision.ts', ['--instance-url', this.emulator.url, ...args], {
+                    cwd: this.dir,
+                    env: this.env()
+                })
+            );
+        }
         return this.record(`provision ${args.join(' ')}`.trim(), async () => {
             const out: string[] = [];
             const err: string[] = [];
@@ -168,6 +179,7 @@ export class AdminPath {
      * host of an emulator cannot follow from its URL, so it is passed too.
      */
     rehearse(args: string[] = []): Promise<HandoffRun> {
+        if (this.asChildren) return this.rehearseAsChild(args);
         return this.record<HandoffRun>(`handoff:test ${args.join(' ')}`.trim(), async () => {
             let stdout = '';
             let stderr = '';
@@ -195,6 +207,41 @@ export class AdminPath {
             );
             return { code: outcome.exitCode, stdout, stderr, outcome };
         });
+    }
+
+    /**
+     * `npx tsx scripts/handoff-test.ts --json` in the admin's folder: the config and the state
+     * folder are the defaults (opencx.config.json, .opencx), as provisioning left them.
+     */
+    private rehearseAsChild(args: string[]): Promise<HandoffRun> {
+        return this.record<HandoffRun>(
+            `handoff:test (child) ${args.join(' ')}`.trim(),
+            async () => {
+                const run = await spawnScript(
+                    'handoff-test.ts',
+                    [
+                        '--instance-url',
+                        this.emulator.url,
+                        '--messaging-host',
+                        this.emulator.url,
+                        '--verify-timeout',
+                        '3',
+                        '--listen',
+                        '0',
+                        '--json',
+                        ...args
+                    ],
+                    { cwd: this.dir, env: this.env() }
+                );
+                let result: CommandOutcome['result'];
+                try {
+                    result = JSON.parse(run.stdout) as CommandOutcome['result'];
+                } catch {
+                    result = undefined;
+                }
+                return { ...run, outcome: { exitCode: run.code, result } };
+            }
+        );
     }
 
     stop(): Promise<void> {
