@@ -164,6 +164,18 @@ export const SLICE = 100;
 /** A turn's height in pixels before layout, for slices not yet near the viewport. */
 const ESTIMATED_TURN_HEIGHT = 64;
 
+/**
+ * The prototype of every entry. LWC wraps a plain object or array passed through @api in a
+ * read-only proxy, one per object the child reads; an instance of a class it hands over as it is.
+ * 20,000 entries without 20,000 proxies: less heap and less work per slice.
+ */
+class EntryView {}
+
+/** The @api of c-opencx-transcript-slice, as this component calls it. */
+interface SliceElement {
+    turnTop(position: number): number | null;
+}
+
 export default class OpencxTranscript extends LightningElement {
     labels = TRANSCRIPT_LABELS;
 
@@ -430,7 +442,7 @@ export default class OpencxTranscript extends LightningElement {
         const segments = isEvent ? [] : segmentText(turn.text);
         // Plain text (most messages) renders as one text node, without a segment list.
         const linked = segments.some((segment) => segment.href !== null);
-        return {
+        return Object.assign(new EntryView(), {
             key: `turn-${turn.position}`,
             position: turn.position,
             isEvent,
@@ -441,11 +453,6 @@ export default class OpencxTranscript extends LightningElement {
             timeTitle: validTime ? this.fullTimeFormat.format(validTime) : '',
             text: isEvent || linked ? null : (turn.text ?? ''),
             segments: linked ? segments : null
-        };
+        });
     }
-}
-
-/** The @api of c-opencx-transcript-slice, as this component calls it. */
-interface SliceElement {
-    turnTop(position: number): number | null;
 }
