@@ -18,6 +18,7 @@ import { readApiKeyState } from './api-key.ts';
 import type { Check, ProvisionContext } from './context.ts';
 import { expectedIssuer, privateKeyPathOf } from './identity-key.ts';
 import { preflightChecks, SETUP_PATHS } from './preflight.ts';
+import { routingSummaryCheck } from './routing-summary.ts';
 import { findUsers, key15, readMemberships } from './reps.ts';
 
 function check(id: string, title: string, passed: boolean, detail: string, fix: string): Check {
@@ -372,6 +373,8 @@ export async function runDoctor(context: ProvisionContext): Promise<Check[]> {
         ...(await apiKeyAndRuleChecks(context)),
         // Open mode deploys no key set: nothing to check there.
         ...(verified ? await keySetChecks(context) : []),
+        // The routing flow's flight recorder: handoffs per outcome, values that fell back most.
+        await routingSummaryCheck((soql) => queryAll(context.conn, soql)),
         rehearsalCheck(context)
     ];
 }

@@ -1,7 +1,10 @@
 // The SOQL subset the emulator answers: SELECT fields (dotted relationship fields such as
 // LatestVersion.VersionNumber resolve through the <Name>Id field), FROM one type, WHERE conditions
-// joined by AND (=, !=, IN, NOT IN, LIKE with string, number, boolean and null literals), ORDER BY
-// one field, LIMIT. Anything else is a MALFORMED_QUERY, so a query the real API would reject does
+// joined by AND (=, !=, IN, NOT IN, LIKE with string, number, boolean and null literals, and
+// `<date field> = LAST_N_DAYS:n`), ORDER BY one field, LIMIT. Aggregate queries: COUNT(field) and
+// grouped fields, each with an optional alias, GROUP BY one field, ORDER BY COUNT(field); rows come
+// back as AggregateResult keyed by alias (expr0, ... for an unaliased COUNT), as the REST API
+// answers them. Anything else is a MALFORMED_QUERY, so a query the real API would reject does
 // not silently pass here.
 import { RecordError, type RecordStore, type SObjectRecord } from './state.ts';
 
@@ -9,8 +12,16 @@ type Literal = string | number | boolean | null;
 
 interface Condition {
     field: string;
-    operator: '=' | '!=' | 'IN' | 'NOT IN' | 'LIKE';
+    operator: '=' | '!=' | 'IN' | 'NOT IN' | 'LIKE' | 'LAST_N_DAYS';
     value: Literal | Literal[];
+}
+
+/** One item of an aggregate query's SELECT: COUNT(field) or a grouped field, and its key. */
+export interface AggregateItem {
+    kind: 'count' | 'group';
+    field: string;
+    /** The key of the value in each AggregateResult row: the alias, else expr<n> / the field. */
+    key: string;
 }
 
 export interface ParsedQuery {
@@ -19,9 +30,11 @@ export interface ParsedQuery {
     where: Condition[];
     orderBy?: { field: string; descending: boolean };
     limit?: number;
+    /** Aggregate queries only (COUNT or GROUP BY). */
+    aggregate?: { items: AggregateItem[]; groupBy: string | null; orderByCount: boolean };
 }
 
-const TOKEN = /\s*('(?:[^'\\]|\\.)*'|[(),]|!=|=|[A-Za-z_][\w.]*|-?\d+(?:\.\d+)?)/y;
+const TOKEN = /\s*('(?:[^'\\]|\\.)*'|[(),]|!=|=|LAST_N_DAYS:\d+|[A-Za-z_][\w.]*|-?\d+(?:\.\d+)?)/iy;
 
 function tokenize(soql: string): string[] {
     const tokens: string[] = [];
@@ -63,10 +76,22 @@ export function parseSoql(soql: string): ParsedQuery {
 
     expect('SELECT');
     const fields: string[] = [];
+    const items: Array<{ kind: 'count' | 'group'; field: string; alias: string | null }> = [];
     do {
-        const field = next();
+        let field = next();
+        let kind: 'count' | 'group' = 'group';
+        if (field?.toUpperCase() === 'COUNT' && peek() === '(') {
+            next();
+            field = next();
+            expect(')');
+            kind = 'count';
+        }
         if (!field || !/^[A-Za-z_][\w.]*$/.test(field)) throw malformed(`bad field: ${field}`);
-        fields.push(field);
+        // An alias: an identifier that is not the next keyword.
+        const alias = peek() !== ',' && peek() !== 'FROM' ? (next() ?? null) : null;
+        if (alias !== null && !/^[A-Za-z_]\w*$/.test(alias)) throw malformed(`bad alias: ${alias}`);
+        items.push({ kind, field, alias });
+        if (kind === 'group') fields.push(field);
     } while (peek() === ',' && next());
     expect('FROM');
     const type = next();
@@ -83,7 +108,13 @@ export function parseSoql(soql: string): ParsedQuery {
                 expect('IN');
                 operator = 'NOT IN';
             }
-            if (operator === 'IN' || operator === 'NOT IN') {
+            if (operator === '=' && /^LAST_N_DAYS:\d+$/i.test(tokens[position] ?? '')) {
+                where.push({
+                    field,
+                    operator: 'LAST_N_DAYS',
+                    value: Number(next()!.split(':')[1])
+                });
+            } else if (operator === 'IN' || operator === 'NOT IN') {
                 expect('(');
                 const values: Literal[] = [];
                 do values.push(parseLiteral(next()));
@@ -99,11 +130,26 @@ export function parseSoql(soql: string): ParsedQuery {
             next();
         }
     }
+    let groupBy: string | null = null;
+    if (peek() === 'GROUP') {
+        next();
+        expect('BY');
+        groupBy = next() ?? null;
+        if (!groupBy || !/^[A-Za-z_][\w.]*$/.test(groupBy))
+            throw malformed(`bad GROUP BY ${groupBy}`);
+    }
     let orderBy: ParsedQuery['orderBy'];
+    let orderByCount = false;
     if (peek() === 'ORDER') {
         next();
         expect('BY');
-        const field = next()!;
+        let field = next()!;
+        if (field.toUpperCase() === 'COUNT' && peek() === '(') {
+            next();
+            field = next()!;
+            expect(')');
+            orderByCount = true;
+        }
         const direction = peek();
         if (direction === 'ASC' || direction === 'DESC') next();
         orderBy = { field, descending: direction === 'DESC' };
@@ -114,7 +160,94 @@ export function parseSoql(soql: string): ParsedQuery {
         limit = Number(next());
     }
     if (position < tokens.length) throw malformed(`unexpected token: ${tokens[position]}`);
-    return { fields, type, where, orderBy, limit };
+    const isAggregate = groupBy !== null || items.some((item) => item.kind === 'count');
+    if (!isAggregate) {
+        if (items.some((item) => item.alias !== null)) {
+            throw malformed('Only aggregate expressions use field aliasing');
+        }
+        if (orderByCount) throw malformed('ORDER BY COUNT() needs an aggregate query');
+        return { fields, type, where, orderBy, limit };
+    }
+    return {
+        fields,
+        type,
+        where,
+        orderBy,
+        limit,
+        aggregate: { items: aggregateItems(items, groupBy), groupBy, orderByCount }
+    };
+}
+
+/** SOQL's rules for an aggregate SELECT: every plain field grouped, keys by alias or exprN. */
+function aggregateItems(
+    items: Array<{ kind: 'count' | 'group'; field: string; alias: string | null }>,
+    groupBy: string | null
+): AggregateItem[] {
+    let expression = 0;
+    return items.map((item) => {
+        if (item.kind === 'group' && item.field.toLowerCase() !== groupBy?.toLowerCase()) {
+            throw malformed(`Field must be grouped or aggregated: ${item.field}`);
+        }
+        const key =
+            item.alias ??
+            (item.kind === 'count' ? `expr${expression++}` : item.field.split('.').pop()!);
+        return { kind: item.kind, field: item.field, key };
+    });
+}
+
+/** `LAST_N_DAYS:n`: from 00:00 (UTC here) n days before today until now. */
+function withinLastDays(value: unknown, days: number): boolean {
+    if (typeof value !== 'string') return false;
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) return false;
+    const start = new Date();
+    start.setUTCHours(0, 0, 0, 0);
+    start.setUTCDate(start.getUTCDate() - days);
+    return at >= start.getTime() && at <= Date.now();
+}
+
+/** Groups the matching rows and counts them, shaped as the REST API's AggregateResult rows. */
+function aggregateRows(
+    store: RecordStore,
+    rows: SObjectRecord[],
+    query: ParsedQuery
+): Record<string, unknown>[] {
+    const { items, groupBy, orderByCount } = query.aggregate!;
+    const groups = new Map<unknown, { value: unknown; rows: SObjectRecord[] }>();
+    for (const row of rows) {
+        const value = groupBy ? (readPath(store, row, groupBy) ?? null) : null;
+        const key = comparable(value);
+        const group = groups.get(key) ?? { value, rows: [] };
+        group.rows.push(row);
+        groups.set(key, group);
+    }
+    if (!groupBy && groups.size === 0) groups.set(null, { value: null, rows: [] });
+    let result = [...groups.values()].map(({ value, rows: members }) => {
+        const out: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
+        for (const item of items) {
+            out[item.key] =
+                item.kind === 'group'
+                    ? value
+                    : members.filter((row) => readPath(store, row, item.field) != null).length;
+        }
+        return { out, count: members.length, value };
+    });
+    if (query.orderBy) {
+        const { field, descending } = query.orderBy;
+        result.sort((a, b) => {
+            const order = orderByCount
+                ? a.count - b.count
+                : String(a.value ?? '').localeCompare(String(b.value ?? ''), 'en', {
+                      numeric: true
+                  });
+            return descending ? -order : order;
+        });
+        if (!orderByCount && field.toLowerCase() !== groupBy?.toLowerCase()) {
+            throw malformed(`ORDER BY ${field}: not grouped`);
+        }
+    }
+    if (query.limit !== undefined) result = result.slice(0, query.limit);
+    return result.map(({ out }) => out);
 }
 
 /** The form values compare in: ids on their 15-character form, text case-insensitively (as SOQL). */
@@ -196,7 +329,12 @@ export function runSoql(store: RecordStore, soql: string): Record<string, unknow
             `sObject type '${query.type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`
         );
     }
-    for (const field of [...query.fields, ...query.where.map((condition) => condition.field)]) {
+    const aggregateFields = query.aggregate?.items.map((item) => item.field) ?? [];
+    for (const field of [
+        ...query.fields,
+        ...aggregateFields,
+        ...query.where.map((condition) => condition.field)
+    ]) {
         checkField(store, query.type, field);
     }
     // IN lists as sets of comparable values: a 200-value IN over thousands of rows stays cheap.
@@ -222,9 +360,12 @@ export function runSoql(store: RecordStore, soql: string): Record<string, unknow
                     return sets.get(condition)!.has(comparable(value));
                 case 'NOT IN':
                     return !sets.get(condition)!.has(comparable(value));
+                case 'LAST_N_DAYS':
+                    return withinLastDays(value, condition.value as number);
             }
         })
     );
+    if (query.aggregate) return aggregateRows(store, rows, query);
     if (query.orderBy) {
         const { field, descending } = query.orderBy;
         rows = [...rows].sort((a, b) => {
