@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ComponentSet } from '@salesforce/source-deploy-retrieve';
 import { CliError, errorJson, EXIT, printable, type ExitCode } from '../lib/cli.ts';
+import { JsonTextError, parseJsonText } from '../lib/json-text.ts';
 import { Redactor } from '../lib/redact.ts';
 import {
     ChannelTransformError,
@@ -69,7 +70,8 @@ function chooseMode(
         };
     }
     try {
-        const config = JSON.parse(readFileSync(args.configPath, 'utf8')) as unknown;
+        // The parser provisioning uses: a byte-order mark is named, and errors give line and column.
+        const config = parseJsonText(readFileSync(args.configPath, 'utf8'));
         const source =
             (config as { visitorVerification?: unknown })?.visitorVerification === undefined
                 ? 'default'
@@ -80,7 +82,10 @@ function chooseMode(
         };
     } catch (error) {
         throw new CliError('CONFIG', `${args.configPath}: ${(error as Error).message}`, {
-            fix: 'set "visitorVerification": "verified" or "open" (see opencx.config.example.json)',
+            fix:
+                error instanceof JsonTextError
+                    ? 'correct the file (opencx.config.example.json shows every field)'
+                    : 'set "visitorVerification": "verified" or "open" (see opencx.config.example.json)',
             exitCode: EXIT.usage
         });
     }
