@@ -216,7 +216,7 @@ export const identityKeyStep: Step = {
         const keySet = await readKeySet(conn, project);
         if (!keySet) {
             throw new PlanError(
-                `key set ${project.keySet.name} is not in the org: deploy the project first`,
+                `key set ${project.keySet.name} is not in the org: deploy the project first (npm run deploy -- --target-org <alias> deploys it in verified mode)`,
                 1
             );
         }

@@ -266,3 +266,33 @@ describe('one opencx.config.json for every command', () => {
         }
     });
 });
+
+describe('open first, verified later: the key set arrives with the later deploy', () => {
+    test('provision names npm run deploy until the key set is deployed; then the chain passes in verified mode', async () => {
+        const path = await AdminPath.start('open');
+        try {
+            for (const run of [await path.deploy(), await path.provision()])
+                assert.equal(run.code, 0, text(run));
+            path.writeConfig({ visitorVerification: 'verified', reps: [{ username: REP }] });
+            const early = await path.provision();
+            assert.equal(early.code, 1, text(early));
+            assert.match(
+                early.stderr,
+                /key set OpenCX_Identity_Keys is not in the org: deploy the project first \(npm run deploy/
+            );
+            assert.equal(early.calls.filter((call) => call.isWrite).length, 0);
+            const deploy = await path.deploy();
+            assert.equal(deploy.code, 0, text(deploy));
+            const provision = await path.provision();
+            assert.equal(provision.code, 0, text(provision));
+            const rehearsal = await path.rehearse();
+            assert.equal(rehearsal.code, 0, text(rehearsal));
+            assert.match(
+                rehearsal.outcome.result!.verdict.line,
+                /^Mode: verified: .*No change needed\.$/
+            );
+        } finally {
+            await path.stop();
+        }
+    });
+});
