@@ -172,6 +172,11 @@ export default class OpencxTranscript extends LightningElement {
     sliceTimer;
     /** Turn position to scroll to once its slice is in (see scrollToTurn). */
     pendingScroll = null;
+    /**
+     * Turn position → index in `ordered`, for the turns rendered so far: a scroll finds its slice
+     * without a pass over the whole transcript in the task that shows the first turn.
+     */
+    renderedIndex = new Map();
     timeFormat = createFormatter({
         month: 'short',
         day: 'numeric',
@@ -229,9 +234,7 @@ export default class OpencxTranscript extends LightningElement {
     /** Scrolls to the newest turn, once every slice is in. Resolves false when there is none. */
     @api
     scrollToEnd() {
-        this.ensureOrdered();
-        const last = this.ordered[this.ordered.length - 1];
-        return last ? this.scrollToTurn(last.position) : Promise.resolve(false);
+        return this.waitAndScroll(null);
     }
     /** Position of the last handoff event, or null when the AI never handed off. */
     @api
@@ -251,29 +254,42 @@ export default class OpencxTranscript extends LightningElement {
      */
     @api
     scrollToTurn(position) {
+        return this.waitAndScroll(Number(position));
+    }
+    waitAndScroll(position) {
         this.settlePendingScroll(false);
-        this.ensureOrdered();
-        const index = this.ordered.findIndex((turn) => turn.position === position);
-        if (index < 0)
+        if (this.ordered.length === 0)
             return Promise.resolve(false);
         return new Promise((resolve) => {
-            this.pendingScroll = { position, index, resolve };
+            this.pendingScroll = { position, resolve };
             this.tryPendingScroll();
         });
     }
     tryPendingScroll() {
         const pending = this.pendingScroll;
         const region = this.region();
-        // Once per slice render while waiting: one slice asked, not all of them (that was
-        // quadratic on a long transcript).
-        if (!pending || !region || pending.index >= this.renderedTurns)
+        if (!pending || !region)
             return;
-        const top = this.sliceAt(pending.index)?.turnTop(pending.position) ?? null;
+        // Every slice is in (and the order checked to the end): the newest turn is known, and a
+        // position not rendered by now is not in the transcript.
+        const complete = this.renderedTurns >= this.ordered.length;
+        const position = pending.position ?? (complete ? this.ordered.at(-1)?.position : null);
+        if (position === null || position === undefined)
+            return;
+        const index = this.renderedIndex.get(position);
+        if (index === undefined) {
+            if (complete)
+                this.settlePendingScroll(false);
+            return;
+        }
+        // Once per slice render while waiting: one slice asked, not all of them (that was
+        // quadratic on a long transcript). Null until the slice's DOM is in: the next render.
+        const top = this.sliceAt(index)?.turnTop(position) ?? null;
         if (top === null)
             return;
         this.scrollRegionBy(region, top);
         this.settlePendingScroll(true);
-        this.realignAfterLayout(pending.position, pending.index, 3);
+        this.realignAfterLayout(position, index, 3);
     }
     /** The rendered slice component holding the turn at this index of `ordered`, if any. */
     sliceAt(index) {
@@ -328,6 +344,7 @@ export default class OpencxTranscript extends LightningElement {
         this.generation += 1;
         this.slices = [];
         this.renderedTurns = 0;
+        this.renderedIndex.clear();
         this.appendSlice(FIRST_SLICE);
     }
     /**
@@ -374,7 +391,10 @@ export default class OpencxTranscript extends LightningElement {
         const turns = this.ordered.slice(start, start + count);
         if (turns.length === 0)
             return;
-        const entries = turns.map((turn) => this.toEntry(turn));
+        const entries = turns.map((turn, offset) => {
+            this.renderedIndex.set(turn.position, start + offset);
+            return this.toEntry(turn);
+        });
         this.renderedTurns = start + entries.length;
         this.slices = [
             ...this.slices,

@@ -195,11 +195,15 @@ export default class OpencxTranscript extends LightningElement {
     private sliceTimer?: ReturnType<typeof setTimeout>;
     /** Turn position to scroll to once its slice is in (see scrollToTurn). */
     private pendingScroll: {
-        position: number;
-        /** Where the turn is in `ordered`: its slice is known without asking every slice. */
-        index: number;
+        /** Apex Turn.position; null: the newest turn, once every slice is in. */
+        position: number | null;
         resolve: (found: boolean) => void;
     } | null = null;
+    /**
+     * Turn position → index in `ordered`, for the turns rendered so far: a scroll finds its slice
+     * without a pass over the whole transcript in the task that shows the first turn.
+     */
+    private renderedIndex = new Map<number, number>();
     private readonly timeFormat = createFormatter({
         month: 'short',
         day: 'numeric',
@@ -265,9 +269,7 @@ export default class OpencxTranscript extends LightningElement {
     /** Scrolls to the newest turn, once every slice is in. Resolves false when there is none. */
     @api
     scrollToEnd(): Promise<boolean> {
-        this.ensureOrdered();
-        const last = this.ordered[this.ordered.length - 1];
-        return last ? this.scrollToTurn(last.position) : Promise.resolve(false);
+        return this.waitAndScroll(null);
     }
 
     /** Position of the last handoff event, or null when the AI never handed off. */
@@ -288,12 +290,14 @@ export default class OpencxTranscript extends LightningElement {
      */
     @api
     scrollToTurn(position: number): Promise<boolean> {
+        return this.waitAndScroll(Number(position));
+    }
+
+    private waitAndScroll(position: number | null): Promise<boolean> {
         this.settlePendingScroll(false);
-        this.ensureOrdered();
-        const index = this.ordered.findIndex((turn) => turn.position === position);
-        if (index < 0) return Promise.resolve(false);
+        if (this.ordered.length === 0) return Promise.resolve(false);
         return new Promise((resolve) => {
-            this.pendingScroll = { position, index, resolve };
+            this.pendingScroll = { position, resolve };
             this.tryPendingScroll();
         });
     }
@@ -301,14 +305,24 @@ export default class OpencxTranscript extends LightningElement {
     private tryPendingScroll(): void {
         const pending = this.pendingScroll;
         const region = this.region();
+        if (!pending || !region) return;
+        // Every slice is in (and the order checked to the end): the newest turn is known, and a
+        // position not rendered by now is not in the transcript.
+        const complete = this.renderedTurns >= this.ordered.length;
+        const position = pending.position ?? (complete ? this.ordered.at(-1)?.position : null);
+        if (position === null || position === undefined) return;
+        const index = this.renderedIndex.get(position);
+        if (index === undefined) {
+            if (complete) this.settlePendingScroll(false);
+            return;
+        }
         // Once per slice render while waiting: one slice asked, not all of them (that was
-        // quadratic on a long transcript).
-        if (!pending || !region || pending.index >= this.renderedTurns) return;
-        const top = this.sliceAt(pending.index)?.turnTop(pending.position) ?? null;
+        // quadratic on a long transcript). Null until the slice's DOM is in: the next render.
+        const top = this.sliceAt(index)?.turnTop(position) ?? null;
         if (top === null) return;
         this.scrollRegionBy(region, top);
         this.settlePendingScroll(true);
-        this.realignAfterLayout(pending.position, pending.index, 3);
+        this.realignAfterLayout(position, index, 3);
     }
 
     /** The rendered slice component holding the turn at this index of `ordered`, if any. */
@@ -364,6 +378,7 @@ export default class OpencxTranscript extends LightningElement {
         this.generation += 1;
         this.slices = [];
         this.renderedTurns = 0;
+        this.renderedIndex.clear();
         this.appendSlice(FIRST_SLICE);
     }
 
@@ -410,7 +425,10 @@ export default class OpencxTranscript extends LightningElement {
         const start = this.renderedTurns;
         const turns = this.ordered.slice(start, start + count);
         if (turns.length === 0) return;
-        const entries = turns.map((turn) => this.toEntry(turn));
+        const entries = turns.map((turn, offset) => {
+            this.renderedIndex.set(turn.position, start + offset);
+            return this.toEntry(turn);
+        });
         this.renderedTurns = start + entries.length;
         this.slices = [
             ...this.slices,

@@ -60,6 +60,11 @@ const items = (element) =>
         ...slice.shadowRoot.querySelectorAll('li')
     ]);
 
+beforeEach(() => {
+    // jsdom has no scrolling; a region without a height limit scrolls the page.
+    window.scrollBy = jest.fn();
+});
+
 afterEach(() => {
     while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
 });
@@ -381,6 +386,20 @@ describe('c-opencx-transcript', () => {
             // One question, once the last of the 10 slices is in; asking every slice after every
             // render would be 1 + 2 + ... + 10 = 55.
             expect(turnTopCalls).toBe(1);
+        });
+
+        it('asking to scroll reads no turn beyond the rendered ones (the first task stays short)', async () => {
+            const element = createTranscript({ turns: long });
+            await flush();
+            const parse = jest.spyOn(Date, 'parse');
+            const scrolled = element.scrollToTurn(long[long.length - 1].position);
+            const toEnd = element.scrollToEnd();
+            expect(parse).not.toHaveBeenCalled();
+            parse.mockRestore();
+            jest.runAllTimers();
+            await flush();
+            await expect(scrolled).resolves.toBe(false); // replaced by scrollToEnd
+            await expect(toEnd).resolves.toBe(true);
         });
 
         it('starts the slices over when a later page has a turn out of order', async () => {
