@@ -22,6 +22,14 @@ export {
     type MiawOptions,
     type MiawState
 } from './routes/miaw.ts';
+// OpenCX's API (GET/PATCH /chat/sessions/{id}) and the org's verdict on end (docs/beyond-handoff.md).
+export {
+    addOpenCxSession,
+    endMessagingSession,
+    opencxApiRoutes,
+    opencxApiState,
+    type OpenCxSession
+} from './routes/opencx-api.ts';
 export { OrgState, RecordError, RecordStore } from './state.ts';
 
 export interface StartOptions extends SeedOptions {

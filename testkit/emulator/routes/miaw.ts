@@ -30,6 +30,7 @@ import {
     routeMessagingSession,
     type RoutingOutcome
 } from './miaw-routing.ts';
+import { endMessagingSession } from './opencx-api.ts';
 
 export interface MiawOptions {
     /** How a token that fails verification is treated (default 'guest', see above). */
@@ -252,6 +253,8 @@ export function miawRoutes(options: MiawOptions = {}): EmulatorModule {
                     return miawError(404, 'Conversation not found.');
                 }
                 conversation.closed = true;
+                // The session ends; the org's on-end automation sends the verdict it owes OpenCX.
+                endMessagingSession(emulator.state, conversation.messagingSessionId ?? null);
                 publishEvent(miaw, conversation.subject, 'CONVERSATION_CLOSE_CONVERSATION', {
                     conversationId: conversation.id
                 });
