@@ -17,15 +17,16 @@ export const VERDICT_STATUS: Record<CloseVerdict, 'closed_resolved' | 'closed_un
 /**
  * Takes the value out of `--close resolved`, `--close unresolved` or `--close=<value>`, leaving a
  * plain `--close` for the flag parser (so `--close` alone keeps meaning "end the conversation").
+ * Any other `--close=<value>` is left as it is: the flag parser reports it as a usage error.
  */
 export function takeCloseVerdict(argv: string[]): { argv: string[]; verdict: CloseVerdict | null } {
     const out: string[] = [];
     let verdict: CloseVerdict | null = null;
     for (let index = 0; index < argv.length; index++) {
         const arg = argv[index];
-        const inline = /^--close=(.*)$/.exec(arg);
+        const inline = /^--close=(resolved|unresolved)$/.exec(arg);
         if (inline) {
-            verdict = closeVerdict(inline[1]);
+            verdict = inline[1] as CloseVerdict;
             out.push('--close');
         } else if (arg === '--close' && /^(resolved|unresolved)$/.test(argv[index + 1] ?? '')) {
             verdict = argv[index + 1] as CloseVerdict;
@@ -36,11 +37,6 @@ export function takeCloseVerdict(argv: string[]): { argv: string[]; verdict: Clo
         }
     }
     return { argv: out, verdict };
-}
-
-function closeVerdict(value: string): CloseVerdict {
-    if (value === 'resolved' || value === 'unresolved') return value;
-    throw new Error(`--close takes resolved or unresolved, not "${value}"`);
 }
 
 /** What the verdict step needs from the org connection. */

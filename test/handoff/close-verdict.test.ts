@@ -27,7 +27,8 @@ describe('verdict on end (emulator OpenCX API + MIAW close)', () => {
     let fixture: HandoffFixture;
     let org: VerdictOrg;
     before(async () => {
-        fixture = await startHandoffFixture({ modules: [opencxApiRoutes({ apiKey: API_KEY })] });
+        fixture = await startHandoffFixture();
+        fixture.emulator.use(opencxApiRoutes({ apiKey: API_KEY }));
         const conn = new Connection({
             instanceUrl: fixture.emulator.url,
             accessToken: fixture.emulator.state.accessToken,
@@ -95,6 +96,54 @@ describe('verdict on end (emulator OpenCX API + MIAW close)', () => {
         });
         assert.equal(check.ok, true, check.detail);
         assert.match(check.detail, /^closed_resolved sent \(on end, attempt 1 of 3\) at /);
+    });
+
+    test('npm run handoff:test -- --close resolved: recorded, ended, sent, and reported', async () => {
+        setDefault(null);
+        const id = newSessionId();
+        const opencx = addOpenCxSession(fixture.emulator.state, id);
+        const run = await fixture.run([
+            ...fixture.baseArgs(),
+            '--visitor',
+            'anonymous',
+            '--session-id',
+            id,
+            '--listen',
+            '0',
+            '--close',
+            'resolved',
+            '--json'
+        ]);
+        assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+        assert.deepEqual(opencx.patches, ['closed_resolved'], 'OpenCX got the status once');
+        assert.equal(opencx.status, 'closed_resolved');
+        JSON.parse(run.stdout); // --json: one document
+        assert.match(run.stdout, /verdict recorded \(resolved\)/);
+        assert.match(run.stdout, /verdict sent to OpenCX \(closed_resolved\)/);
+        const session = fixture.emulator.state.data
+            .all('MessagingSession')
+            .find((row) => row.OpenCX_Session_Id__c === id)!;
+        assert.equal(session.Status, 'Ended');
+        assert.equal(session.OpenCX_Verdict__c, 'closed_resolved');
+        assert.equal(session.OpenCX_Verdict_Status__c, 'Sent');
+    });
+
+    test('--close unresolved against a session OpenCX does not know: the check fails with the fix', async () => {
+        setDefault(null);
+        const run = await fixture.run([
+            ...fixture.baseArgs(),
+            '--visitor',
+            'anonymous',
+            '--session-id',
+            newSessionId(),
+            '--listen',
+            '0',
+            '--close',
+            'unresolved'
+        ]);
+        assert.equal(run.exitCode, 1, run.stdout + run.stderr);
+        assert.match(run.stdout, /verdict sent to OpenCX \(closed_unresolved\)/);
+        assert.match(run.stdout, /NOT_FOUND \(HTTP 404\)/);
     });
 
     test('nothing is sent when the rep chose nothing and the admin set no default', async () => {
@@ -199,6 +248,10 @@ describe('--close resolved|unresolved', () => {
             argv: ['--close', '--listen', '0'],
             verdict: null
         });
-        assert.throws(() => takeCloseVerdict(['--close=maybe']), /resolved or unresolved/);
+        // Left for the flag parser, which refuses a value on the boolean --close.
+        assert.deepEqual(takeCloseVerdict(['--close=maybe']), {
+            argv: ['--close=maybe'],
+            verdict: null
+        });
     });
 });
