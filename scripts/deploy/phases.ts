@@ -6,7 +6,9 @@
 //   2 channel     the messaging channel, then the Embedded Service deployment that names it
 //   3 console     permission sets, the record page, Apex, LWCs, custom permissions and the
 //                 named/external credential (permission sets grant access to classes, custom
-//                 permissions and the credential, so they travel with them)
+//                 permissions and the credential, so they travel with them), list views, and a
+//                 flow that calls an Apex action (it needs the class)
+import { existsSync, readFileSync } from 'node:fs';
 import type { ComponentSet, MetadataComponent } from '@salesforce/source-deploy-retrieve';
 import { VERIFIED_ONLY_TYPES, type VisitorVerification } from '../lib/visitor-verification.ts';
 
@@ -82,6 +84,22 @@ export function phaseOfType(type: string): PhaseDefinition | undefined {
     return PHASES.find((phase) => phase.types.includes(type));
 }
 
+/**
+ * A flow that calls an Apex action needs the class in the org first: an org refuses it with
+ * "<element> (Action) - We can't find an action with the name and action type that you specified."
+ * So such a flow goes to the console phase, with the classes (and is activated after it).
+ */
+export function callsApexAction(component: MetadataComponent): boolean {
+    const xmlPath = (component as { xml?: string }).xml;
+    if (component.type.name !== 'Flow' || !xmlPath || !existsSync(xmlPath)) return false;
+    return /<actionType>\s*apex\s*<\/actionType>/.test(readFileSync(xmlPath, 'utf8'));
+}
+
+function phaseOfComponent(component: MetadataComponent): PhaseDefinition | undefined {
+    if (callsApexAction(component)) return PHASES.find((phase) => phase.id === 'console');
+    return phaseOfType(component.type.name);
+}
+
 /** Whether a mode deploys components of this type (open mode has no key set). */
 export function isDeployedInMode(type: string, mode: VisitorVerification): boolean {
     return mode === 'verified' || !VERIFIED_ONLY_TYPES.includes(type);
@@ -99,7 +117,7 @@ export function planPhases(
     const unplaced = new Set<string>();
     for (const component of components) {
         const type = component.type.name;
-        const phase = phaseOfType(type);
+        const phase = phaseOfComponent(component);
         if (!phase) {
             unplaced.add(type);
             continue;

@@ -262,7 +262,9 @@ async function runPhases(ctx: Context): Promise<void> {
             continue;
         }
         await deployPhase(ctx, phase, reports[index], index);
-        if (phase.id === 'references') await activateFlows(ctx, phase);
+        // Flows of phase 1 (the routing flow, before the channel) and of phase 3 (flows that
+        // call Apex arrive with their classes).
+        if (phase.id !== 'channel') await activateFlows(ctx, phase);
         if (phase.id === 'channel') await checkChannels(ctx, phase);
     }
     ctx.report.next = `npm run provision -- ${targetText(ctx.args)}`;

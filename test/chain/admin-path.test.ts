@@ -46,6 +46,14 @@ function assertDeployed(path: AdminPath): void {
         .find((row) => row.DeveloperName === FLOW);
     assert.ok(definition?.ActiveVersionId, 'the routing flow has an active version');
     assert.equal(definition.ActiveVersionId, definition.LatestVersionId);
+    // Every flow the project ships active is active (a record-triggered flow that calls Apex
+    // arrives in phase 3 with its class, and is activated after it).
+    for (const flow of state.tooling.all('FlowDefinition')) {
+        assert.ok(
+            flow.ActiveVersionId && flow.ActiveVersionId === flow.LatestVersionId,
+            `${String(flow.DeveloperName)} is active`
+        );
+    }
     const channelXml = deployedXml(state, 'MessagingChannel', CHANNEL) ?? '';
     const mappings = [
         ...channelXml.matchAll(/<actionParameterMappings>\s*<actionParameterName>(\w+)</g)

@@ -131,6 +131,15 @@ class References {
 
 function flowProblems(root: Node, refs: References): string[] {
     const problems: string[] = [];
+    // What an org answers for an Apex action whose class is neither in the org nor in the request.
+    for (const action of list(root.actionCalls as Node | Node[])) {
+        const name = String(action.actionName ?? '');
+        if (action.actionType === 'apex' && !refs.has('ApexClass', name)) {
+            problems.push(
+                `${String(action.name)} (Action) - We can't find an action with the name and action type that you specified.`
+            );
+        }
+    }
     for (const kind of ['recordUpdates', 'recordLookups', 'recordCreates']) {
         for (const element of list(root[kind] as Node[])) {
             // An update of $Record (record-triggered flow) has no <object>: it is the start's.
