@@ -7,9 +7,15 @@
 //   npm run bench -- handoff          (CONVERSATIONS=<n> default 200, REPLIES=<n> default 5000)
 import { randomUUID } from 'node:crypto';
 import { startEmulator } from '../testkit/emulator/index.ts';
-import { miawRoutes, miawState, pushAgentReply } from '../testkit/emulator/index.ts';
+import {
+    miawRoutes,
+    miawState,
+    pushAgentReply,
+    salesforceEvent,
+    setChannelAuthMode
+} from '../testkit/emulator/index.ts';
 import { MiawClient, parseConversationEvent } from '../scripts/handoff/miaw-client.ts';
-import { ServerSentEventParser, formatServerSentEvent } from '../scripts/handoff/sse.ts';
+import { ServerSentEventParser } from '../scripts/handoff/sse.ts';
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 200);
 const REPLIES = Number(process.env.REPLIES ?? 5000);
@@ -31,6 +37,8 @@ async function main(): Promise<void> {
     const version = state.tooling.all('Flow').find((flow) => flow.DefinitionId === definition.Id)!;
     state.tooling.update('FlowDefinition', definition.Id, { ActiveVersionId: version.Id });
     state.publishedDeployments.set(state.tooling.all('EmbeddedServiceConfig')[0].Id, 1);
+    // Guest tokens: the channel without user verification (open mode).
+    setChannelAuthMode(emulator, 'UnAuth');
 
     const client = new MiawClient({
         messagingHost: emulator.url,
@@ -114,9 +122,7 @@ async function main(): Promise<void> {
     // The parser alone, on the same events in 1 KiB chunks.
     const wire = miawState(state)
         .events.filter((event) => event.type === 'CONVERSATION_MESSAGE')
-        .map((event) =>
-            formatServerSentEvent({ id: String(event.id), type: event.type, data: event.data })
-        )
+        .map((event) => salesforceEvent(event))
         .join('');
     const bytes = new TextEncoder().encode(wire);
     const parser = new ServerSentEventParser();

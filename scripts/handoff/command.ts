@@ -1,25 +1,26 @@
-// `npm run handoff:test`: flags → org connection → discovery → rehearsal → report.
+// `npm run handoff:test`: flags → org connection → discovery → rehearsal → report → verdict file.
 // Exported as a function (with its output streams) so tests run it in-process against the
 // emulator; scripts/handoff-test.ts is the thin entry point.
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CliError, EXIT, errorJson, errorLines, usageError, wantsJson } from '../lib/cli.ts';
+import { Redactor } from '../lib/redact.ts';
+import { writeLastRehearsal, type LastRehearsal } from '../lib/rehearsal-verdict.ts';
+import {
+    visitorVerificationFromConfig,
+    type VisitorVerification
+} from '../lib/visitor-verification.ts';
 import { readPrivateKeyFile } from './identity-token.ts';
 import { readTranscriptFile, type TranscriptLine } from './transcript.ts';
-import {
-    HELP,
-    UsageError,
-    parseCli,
-    renderReply,
-    renderSummary,
-    messagingHostFor,
-    type CliOptions
-} from './cli.ts';
-import {
-    HandoffError,
-    rehearseHandoff,
-    type IdentityOptions,
-    type RehearsalResult
-} from './rehearse.ts';
-import { connectOrg, identityDefaults, OrgConnectionError } from './org.ts';
+import { HELP, messagingHostFor, parseCli, type CliOptions } from './cli.ts';
+import { HandoffError } from './deployment.ts';
+import { createPrinter, renderReply, renderSummary, type Printer } from './output.ts';
+import { NoTokenError, rehearseHandoff, type RehearsalResult } from './rehearse.ts';
+import { connectOrg, identityDefaults, type ConnectedOrg } from './org.ts';
 import type { MiawEndpoint } from './miaw-client.ts';
+import type { Verdict } from './verdict.ts';
+import type { SigningKey, TokenAttempt, VisitorKind } from './visitors.ts';
 
 export interface CommandIo {
     stdout: (text: string) => void;
@@ -27,6 +28,8 @@ export interface CommandIo {
     env: NodeJS.ProcessEnv;
     /** Test hook: stop listening after this many replies. */
     stopAfterReplies?: number;
+    /** Default state folder (tests give each run its own; --state-dir wins). */
+    stateDir?: string;
 }
 
 export interface CommandOutcome {
@@ -35,84 +38,46 @@ export interface CommandOutcome {
 }
 
 export async function runHandoffCommand(argv: string[], io: CommandIo): Promise<CommandOutcome> {
-    let options: CliOptions;
+    const redactor = new Redactor().add(io.env.SF_ACCESS_TOKEN);
+    const out = createPrinter(io, redactor, wantsJson(argv));
     try {
-        options = parseCli(argv);
+        const options = parseCli(argv, io.env);
+        if (options.help) {
+            io.stdout(HELP);
+            return { exitCode: EXIT.ok };
+        }
+        return await rehearse(options, io, out, redactor);
     } catch (error) {
-        if (error instanceof UsageError) {
-            io.stderr(`error: ${error.message}\nRun with --help for the flags.\n`);
-            return { exitCode: 2 };
-        }
-        throw error;
+        return fail(error, out, wantsJson(argv));
     }
-    if (options.help) {
-        io.stdout(HELP);
-        return { exitCode: 0 };
-    }
-    const json = options.json;
-    const say = (line: string) => {
-        if (!json) io.stdout(`${line}\n`);
-    };
+}
 
+async function rehearse(
+    options: CliOptions,
+    io: CommandIo,
+    out: Printer,
+    redactor: Redactor
+): Promise<CommandOutcome> {
+    // Inputs that can be wrong locally are read before anything is sent.
+    const mode = options.visitorVerification ?? readMode(options.configPath);
+    const transcript = options.transcript ? readTranscript(options.transcript) : undefined;
+    const stateDir = resolve(options.stateDir ?? io.stateDir ?? '.opencx');
+    const org = await connectOrg(options, io.env);
+    const endpoint = endpointFor(options, org);
+    const visitors: VisitorKind[] =
+        options.visitor === 'both' ? ['anonymous', 'verified'] : [options.visitor];
+    const key = await signingKey(options, org, stateDir, redactor, out);
+    announce(out, org, endpoint, mode, visitors, key, options.email);
+
+    let result: RehearsalResult;
     try {
-        // Inputs that can be wrong locally are read before anything is sent.
-        let transcript: TranscriptLine[] | undefined;
-        if (options.transcript) {
-            transcript = localInput('transcript-unreadable', () =>
-                readTranscriptFile(options.transcript!)
-            );
-        }
-
-        const org = await connectOrg(options, io.env);
-        if (options.orgId && options.orgId.slice(0, 15) !== org.orgId.slice(0, 15)) {
-            throw new HandoffError(
-                'org-id-mismatch',
-                `--org-id ${options.orgId} is not the org ${org.label} is logged in to (${org.orgId}).`,
-                'Leave --org-id out (the org connection gives it), or log in to that org.'
-            );
-        }
-        const orgId = options.orgId ?? org.orgId;
-        const messagingHost = options.messagingHost ?? messagingHostFor(org.api.instanceUrl);
-        if (!messagingHost) {
-            throw new HandoffError(
-                'messaging-host-unknown',
-                `Cannot tell the messaging host from the instance URL ${org.api.instanceUrl} (it is not a My Domain URL).`,
-                'Pass --messaging-host https://<my-domain>.my.salesforce-scrt.com (Setup → My Domain shows the domain).'
-            );
-        }
-        const endpoint: MiawEndpoint = { messagingHost, orgId, esDeveloperName: options.esName };
-
-        let identity: IdentityOptions | undefined;
-        if (options.authenticated) {
-            const defaults = await identityDefaults(org);
-            const keyPath = options.privateKey ?? defaults.privateKeyPath;
-            const privateKey = localInput('private-key-unreadable', () =>
-                readPrivateKeyFile(keyPath)
-            );
-            const kid = options.kid ?? defaults.kidOf(keyPath);
-            const issuer = options.issuer ?? defaults.issuer;
-            if (!issuer) {
-                throw new HandoffError(
-                    'issuer-unknown',
-                    'No issuer for the identity token.',
-                    'Pass --issuer <iss> (the issuer of the key set OpenCX_Identity_Keys).'
-                );
-            }
-            identity = { privateKey, kid, issuer, email: options.email! };
-        }
-
-        say(`OpenCX handoff rehearsal: org ${orgId} (${org.label})`);
-        say(`  messaging host   ${messagingHost}`);
-        say(`  deployment       ${options.esName}`);
-        say(
-            `  visitor          ${identity ? `authenticated as ${identity.email} (kid ${identity.kid}, iss ${identity.issuer})` : 'anonymous'}`
-        );
-        say('');
-
-        const result = await rehearseHandoff({
+        result = await rehearseHandoff({
             endpoint,
             org: org.api,
-            identity,
+            mode,
+            visitors,
+            key,
+            email: options.email,
             sessionId: options.sessionId,
             consumerType: options.consumerType,
             channel: options.channel,
@@ -122,39 +87,191 @@ export async function runHandoffCommand(argv: string[], io: CommandIo): Promise<
             transcript,
             listenSeconds: options.listenSeconds,
             verifyTimeoutSeconds: options.verifyTimeoutSeconds,
+            names: {
+                fallbackQueue: org.project.fallbackQueue,
+                routingFlow: org.project.routingFlow,
+                channel: org.project.messagingChannel
+            },
             close: options.close,
-            progress: say,
-            onReply: (reply) => say(renderReply(reply)),
-            stopAfterReplies: io.stopAfterReplies
+            closeVerdict: options.closeVerdict ?? null,
+            progress: (line) => out.line(line),
+            onReply: (reply) => out.line(renderReply(reply)),
+            stopAfterReplies: io.stopAfterReplies,
+            onSecret: (value) => redactor.add(value)
         });
-        if (json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-        else for (const line of renderSummary(result)) say(line);
-        return { exitCode: result.ok ? 0 : 1, result };
     } catch (error) {
-        const known = error instanceof HandoffError || error instanceof OrgConnectionError;
-        const code = known ? (error as HandoffError).code : 'unexpected';
-        const message = error instanceof Error ? error.message : String(error);
-        const fix = known ? (error as HandoffError).fix : undefined;
-        if (json) {
-            io.stdout(`${JSON.stringify({ ok: false, error: { code, message, fix } }, null, 2)}\n`);
-        } else {
-            io.stderr(`error: ${message}\n${fix ? `  fix: ${fix}\n` : ''}`);
+        if (error instanceof NoTokenError) {
+            saveVerdict(stateDir, org.orgId, mode, error.visitors, error.verdict, out);
         }
-        return { exitCode: 2 };
+        throw error;
+    }
+    saveVerdict(stateDir, org.orgId, mode, result.visitors, result.verdict, out);
+    if (options.json) out.json(result);
+    else for (const line of renderSummary(result)) out.line(line);
+    return { exitCode: result.ok ? EXIT.ok : EXIT.failed, result };
+}
+
+function fail(error: unknown, out: Printer, json: boolean): CommandOutcome {
+    const failure =
+        error instanceof CliError
+            ? error
+            : new CliError('unexpected', error instanceof Error ? error.message : String(error), {
+                  exitCode: EXIT.usage
+              });
+    const extra =
+        error instanceof NoTokenError ? { visitors: error.visitors, verdict: error.verdict } : {};
+    if (json) out.json({ ok: false, error: errorJson(failure), ...extra });
+    else {
+        for (const line of errorLines(failure)) out.error(line.replace(/^fix: /, '  fix: '));
+        if (error instanceof NoTokenError) out.error(error.verdict.line);
+        else if (failure.code === 'USAGE') out.error('Run with --help for the flags.');
+    }
+    return { exitCode: failure.exitCode };
+}
+
+function readMode(configPath: string): VisitorVerification {
+    if (!existsSync(configPath)) return visitorVerificationFromConfig(undefined);
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(readFileSync(configPath, 'utf8').replace(/^\uFEFF/, ''));
+    } catch (error) {
+        throw usageError(
+            `${configPath} is not valid JSON (${(error as Error).message}).`,
+            'Fix the file, or pass --visitor-verification verified|open.'
+        );
+    }
+    try {
+        return visitorVerificationFromConfig(parsed);
+    } catch (error) {
+        throw usageError(`${configPath}: ${(error as Error).message}`);
     }
 }
 
-/** Runs a local read; its failure becomes a HandoffError the output can name. */
-function localInput<T>(code: string, read: () => T): T {
+function readTranscript(path: string): TranscriptLine[] {
     try {
-        return read();
+        return readTranscriptFile(path);
     } catch (error) {
-        throw new HandoffError(
-            code,
+        throw usageError(
             (error as Error).message,
-            code === 'private-key-unreadable'
-                ? 'Pass --private-key <file> (the file `npm run provision` wrote, .opencx/<org id>/identity-key.pem), or run `npm run provision` to create it.'
-                : 'Pass a readable text file (one "Speaker: text" line per turn) or OpenCX chat history JSON.'
+            'Pass a readable UTF-8 text file (one "Speaker: text" line per turn, at most 1 MiB) or OpenCX chat history JSON.'
         );
+    }
+}
+
+function endpointFor(options: CliOptions, org: ConnectedOrg): MiawEndpoint {
+    if (options.orgId && options.orgId.slice(0, 15) !== org.orgId.slice(0, 15)) {
+        throw new HandoffError(
+            'org-id-mismatch',
+            `--org-id ${options.orgId} is not the org ${org.label} is logged in to (${org.orgId}).`,
+            'Leave --org-id out (the org connection gives it), or log in to that org.'
+        );
+    }
+    const messagingHost = options.messagingHost ?? messagingHostFor(org.api.instanceUrl);
+    if (!messagingHost) {
+        throw new HandoffError(
+            'messaging-host-unknown',
+            `Cannot tell the messaging host from the instance URL ${org.api.instanceUrl} (it is not a My Domain URL).`,
+            'Pass --messaging-host https://<my-domain>.my.salesforce-scrt.com (Setup → My Domain shows the domain).'
+        );
+    }
+    return {
+        messagingHost,
+        orgId: options.orgId ?? org.orgId,
+        esDeveloperName: options.esName ?? org.project.deployment
+    };
+}
+
+/**
+ * The key that signs identity tokens: the one provisioning wrote (or --private-key), else a
+ * throwaway key made for this run, so the verified visitor's call still shows how the channel
+ * answers (a key the org does not know is never verified).
+ */
+async function signingKey(
+    options: CliOptions,
+    org: ConnectedOrg,
+    stateDir: string,
+    redactor: Redactor,
+    out: Printer
+): Promise<SigningKey | null> {
+    const defaults = await identityDefaults(org, stateDir);
+    const issuer = options.issuer ?? defaults.issuer ?? 'opencx-handoff-rehearsal';
+    const keyPath = options.privateKey ?? defaults.privateKeyPath;
+    if (options.privateKey || existsSync(keyPath)) {
+        let privateKey;
+        try {
+            privateKey = readPrivateKeyFile(keyPath);
+        } catch (error) {
+            throw new HandoffError(
+                'private-key-unreadable',
+                (error as Error).message,
+                'Pass --private-key <file> (the file `npm run provision` wrote, .opencx/<org id>/identity-key.pem), or run `npm run provision` to create it.'
+            );
+        }
+        redactor.add(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+        return {
+            privateKey,
+            kid: options.kid ?? defaults.kidOf(keyPath),
+            issuer,
+            source: 'provisioned'
+        };
+    }
+    out.line(`! no identity key at ${keyPath}: signing with a throwaway key the org does not know`);
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return {
+        privateKey,
+        kid: options.kid ?? 'opencx-rehearsal-throwaway',
+        issuer,
+        source: 'throwaway'
+    };
+}
+
+function announce(
+    out: Printer,
+    org: ConnectedOrg,
+    endpoint: MiawEndpoint,
+    mode: VisitorVerification,
+    visitors: VisitorKind[],
+    key: SigningKey | null,
+    email: string
+): void {
+    out.line(`OpenCX handoff rehearsal: org ${endpoint.orgId} (${org.label})`);
+    out.line(`  messaging host   ${endpoint.messagingHost}`);
+    out.line(`  deployment       ${endpoint.esDeveloperName}`);
+    out.line(`  mode             visitorVerification ${mode}`);
+    out.line(
+        `  visitors         ${visitors.join(' and ')}` +
+            (visitors.includes('verified') && key
+                ? ` (verified as ${email}, kid ${key.kid}, iss ${key.issuer})`
+                : '')
+    );
+    out.line('');
+}
+
+function saveVerdict(
+    stateDir: string,
+    orgId: string,
+    mode: VisitorVerification,
+    attempts: TokenAttempt[],
+    verdict: Verdict,
+    out: Printer
+): void {
+    const record: LastRehearsal = {
+        at: new Date().toISOString(),
+        mode,
+        visitors: attempts.map((attempt) => ({
+            kind: attempt.kind,
+            endpoint: attempt.endpoint,
+            status: attempt.status,
+            subjectKind: attempt.subjectKind,
+            ok: attempt.ok && (attempt.way !== 'signed' || attempt.subjectKind === 'AUTH')
+        })),
+        verdict: verdict.line,
+        fix: verdict.fix,
+        needed: verdict.needed
+    };
+    try {
+        writeLastRehearsal(stateDir, orgId, record);
+    } catch (error) {
+        out.line(`! could not save the verdict under ${stateDir}: ${(error as Error).message}`);
     }
 }

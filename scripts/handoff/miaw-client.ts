@@ -40,6 +40,7 @@
 //   .sandbox.my.salesforce-scrt.com): the sample app's URL check and public clients. Sure for
 //   My Domain orgs.
 import { ServerSentEventParser, type ServerSentEvent } from './sse.ts';
+import type { SubjectKind } from '../lib/rehearsal-verdict.ts';
 
 export interface MiawEndpoint {
     /** e.g. https://acme.my.salesforce-scrt.com (no trailing slash). */
@@ -58,7 +59,12 @@ export interface AccessTokenResponse {
     };
 }
 
-export type MiawErrorKind = 'unreachable' | 'http' | 'protocol';
+/**
+ * unreachable: no answer (network, deadline); http: a non-2xx status; protocol: a 2xx answer
+ * without what the call needs; unreadable: an answer that is not the JSON the API returns (an HTML
+ * sign-in or maintenance page, a proxy's text, JSON of the wrong shape).
+ */
+export type MiawErrorKind = 'unreachable' | 'http' | 'protocol' | 'unreadable';
 
 export class MiawError extends Error {
     constructor(
@@ -74,8 +80,12 @@ export class MiawError extends Error {
 }
 
 export interface MiawClientOptions {
-    /** Per-request timeout for REST calls (the SSE stream has none). */
+    /** Per-request deadline of REST calls. */
     timeoutMs?: number;
+    /** Deadline for the event stream's status and headers, per connection. */
+    streamConnectTimeoutMs?: number;
+    /** A stream silent this long (no event, no keep-alive) is treated as dropped. */
+    streamIdleTimeoutMs?: number;
     /** Identifies the client in the token request (Salesforce records it on the session). */
     appName?: string;
     clientVersion?: string;
@@ -109,9 +119,10 @@ export class MiawClient {
         const body = await this.request(
             'deployment configuration',
             'GET',
-            `/embeddedservice/v1/embedded-service-config?${query}`
+            `/embeddedservice/v1/embedded-service-config?${query}`,
+            { expectJson: true }
         );
-        return (body ?? {}) as DeploymentConfiguration;
+        return readDeploymentConfiguration(body);
     }
 
     async getUnauthenticatedAccessToken(): Promise<AccessTokenResponse> {
@@ -198,7 +209,11 @@ export class MiawClient {
             `${this.endpoint.messagingHost}/eventrouter/v1/sse`,
             { accessToken, orgId: this.endpoint.orgId },
             handlers,
-            options
+            {
+                connectTimeoutMs: this.options.streamConnectTimeoutMs,
+                idleTimeoutMs: this.options.streamIdleTimeoutMs,
+                ...options
+            }
         );
     }
 
@@ -207,7 +222,8 @@ export class MiawClient {
         path: string,
         extra: Record<string, string>
     ): Promise<AccessTokenResponse> {
-        const body = (await this.request(operation, 'POST', path, {
+        const body = await this.request(operation, 'POST', path, {
+            expectJson: true,
             json: {
                 orgId: this.endpoint.orgId,
                 esDeveloperName: this.endpoint.esDeveloperName,
@@ -219,22 +235,15 @@ export class MiawClient {
                 },
                 ...extra
             }
-        })) as AccessTokenResponse | undefined;
-        if (!body || typeof body.accessToken !== 'string' || !body.accessToken) {
-            throw new MiawError(
-                `${operation}: the response has no accessToken`,
-                'protocol',
-                operation
-            );
-        }
-        return body;
+        });
+        return readAccessToken(body, operation);
     }
 
     private async request(
         operation: string,
         method: string,
         path: string,
-        options: { accessToken?: string; json?: unknown } = {}
+        options: { accessToken?: string; json?: unknown; expectJson?: boolean } = {}
     ): Promise<unknown> {
         this.calls[operation] = (this.calls[operation] ?? 0) + 1;
         const url = `${this.endpoint.messagingHost}${path}`;
@@ -256,7 +265,16 @@ export class MiawClient {
                 operation
             );
         }
-        const text = await response.text();
+        let text: string;
+        try {
+            text = await response.text();
+        } catch (error) {
+            throw new MiawError(
+                `${operation}: the answer from ${this.endpoint.messagingHost} broke off (${networkReason(error)})`,
+                'unreachable',
+                operation
+            );
+        }
         if (!response.ok) {
             throw new MiawError(
                 `${operation}: HTTP ${response.status}${errorDetail(text)}`,
@@ -266,15 +284,89 @@ export class MiawClient {
                 text
             );
         }
-        if (!text) return undefined;
+        if (!text && !options.expectJson) return undefined;
         try {
             return JSON.parse(text) as unknown;
         } catch {
-            // A success without a JSON body (202 on some calls) is still a success; callers that
-            // need a field (the token) check for it.
-            return undefined;
+            // A success without a JSON body (202 on some calls) is still a success; a call whose
+            // answer is read (configuration, token) fails by name.
+            if (!options.expectJson) return undefined;
+            throw new MiawError(
+                `${operation}: HTTP ${response.status} with ${describeText(text)}, not the JSON the messaging API answers`,
+                'unreadable',
+                operation,
+                response.status,
+                text
+            );
         }
     }
+}
+
+function unreadable(operation: string, what: string): MiawError {
+    return new MiawError(`${operation}: ${what}`, 'unreadable', operation);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The configuration, checked field by field: a wrong shape is named, never a TypeError later. */
+export function readDeploymentConfiguration(body: unknown): DeploymentConfiguration {
+    const operation = 'deployment configuration';
+    if (!isObject(body)) throw unreadable(operation, 'the answer is not a JSON object');
+    const forms = body.forms ?? [];
+    if (!Array.isArray(forms)) throw unreadable(operation, '"forms" is not a list');
+    for (const form of forms) {
+        if (!isObject(form)) throw unreadable(operation, 'a form is not an object');
+        for (const key of ['formFields', 'hiddenFormFields'] as const) {
+            const fields = form[key] ?? [];
+            if (!Array.isArray(fields) || !fields.every((field) => isObject(field))) {
+                throw unreadable(operation, `"${key}" of a form is not a list of fields`);
+            }
+            if (fields.some((field) => typeof field.name !== 'string')) {
+                throw unreadable(operation, `a field of "${key}" has no name`);
+            }
+        }
+    }
+    return body as DeploymentConfiguration;
+}
+
+/** The token answer, checked: a string token, a string subject and event id when present. */
+export function readAccessToken(body: unknown, operation: string): AccessTokenResponse {
+    if (!isObject(body) || typeof body.accessToken !== 'string' || !body.accessToken) {
+        throw new MiawError(`${operation}: the response has no accessToken`, 'protocol', operation);
+    }
+    const context = isObject(body.context) ? body.context : undefined;
+    const endUser = isObject(context?.endUser) ? context.endUser : undefined;
+    const subject = endUser?.subject;
+    if (subject !== undefined && typeof subject !== 'string') {
+        throw unreadable(operation, 'context.endUser.subject is not text');
+    }
+    const lastEventId = body.lastEventId;
+    if (lastEventId !== undefined && !['string', 'number'].includes(typeof lastEventId)) {
+        throw unreadable(operation, 'lastEventId is not text');
+    }
+    return {
+        accessToken: body.accessToken,
+        lastEventId: lastEventId === undefined ? undefined : String(lastEventId),
+        context: { ...(context ?? {}), endUser: subject === undefined ? undefined : { subject } }
+    };
+}
+
+/** What a non-JSON answer looks like, in a few words ("an HTML page (title: Maintenance)"). */
+export function describeText(text: string): string {
+    const trimmed = text.trim();
+    if (!trimmed) return 'an empty body';
+    if (/^<(!doctype html|html|head|body)\b/i.test(trimmed) || /<\/html>\s*$/i.test(trimmed)) {
+        const title = /<title[^>]*>([^<]{1,80})</i.exec(trimmed)?.[1]?.trim();
+        const body = trimmed
+            .replace(/<[^>]*>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim()
+            .slice(0, 80);
+        return `an HTML page (${title ? `title: ${title}` : body || 'no text'})`;
+    }
+    return `text that starts "${trimmed.slice(0, 60)}"`;
 }
 
 /** The parts of the deployment configuration this client reads. */
@@ -304,8 +396,14 @@ export function hiddenPrechatFieldNames(configuration: DeploymentConfiguration):
  * segment (v2/iamessage/AUTH/<keyset>/uid:<sub>); a guest token carries UNAUTH (or ANON).
  */
 export function accessTokenIsVerified(response: AccessTokenResponse): boolean {
+    return subjectKindOf(response) === 'AUTH';
+}
+
+/** AUTH (verified), UNAUTH or ANON (guest) from the token's subject; null when it has none. */
+export function subjectKindOf(response: AccessTokenResponse): SubjectKind | null {
     const subject = response.context?.endUser?.subject ?? subjectFromJwt(response.accessToken);
-    return subject !== undefined && /(^|\/)AUTH\//.test(subject);
+    const kind = subject ? /(?:^|\/)(AUTH|UNAUTH|ANON)\//.exec(subject)?.[1] : undefined;
+    return (kind as SubjectKind | undefined) ?? null;
 }
 
 function subjectFromJwt(token: string): string | undefined {
@@ -340,47 +438,55 @@ export interface ConversationEntry {
 /** Parses a CONVERSATION_* event; null for keep-alives and events that are not entries. */
 export function parseConversationEvent(event: ServerSentEvent): ConversationEntry | null {
     if (!event.type.startsWith('CONVERSATION_')) return null;
-    let data: {
-        conversationId?: string;
-        conversationEntry?: {
-            identifier?: string;
-            entryType?: string;
-            entryPayload?: string | Record<string, unknown>;
-            sender?: { role?: string; subject?: string };
-            senderDisplayName?: string;
-            transcriptedTimestamp?: number;
-        };
-    };
+    let data: unknown;
     try {
-        data = JSON.parse(event.data) as typeof data;
+        data = JSON.parse(event.data) as unknown;
     } catch {
         throw new MiawError(
             `event ${event.type} (id ${event.lastEventId}) carries data that is not JSON`,
-            'protocol',
+            'unreadable',
             'event stream'
         );
     }
-    const entry = data?.conversationEntry;
-    if (!entry) return null;
-    const payload = (
-        typeof entry.entryPayload === 'string'
-            ? (JSON.parse(entry.entryPayload) as Record<string, unknown>)
-            : (entry.entryPayload ?? {})
-    ) as {
+    if (!isObject(data) || !isObject(data.conversationEntry)) return null;
+    const entry = data.conversationEntry;
+    let rawPayload: unknown = entry.entryPayload ?? {};
+    if (typeof rawPayload === 'string') {
+        try {
+            rawPayload = JSON.parse(rawPayload) as unknown;
+        } catch {
+            rawPayload = null;
+        }
+    }
+    if (!isObject(rawPayload)) {
+        throw new MiawError(
+            `event ${event.type} (id ${event.lastEventId}) carries an entryPayload that is not a JSON object`,
+            'unreadable',
+            'event stream'
+        );
+    }
+    const payload = rawPayload as {
         entryType?: string;
         abstractMessage?: { staticContent?: { formatType?: string; text?: string } };
     } & Record<string, unknown>;
-    const staticContent = payload.abstractMessage?.staticContent;
+    const staticContent = isObject(payload.abstractMessage)
+        ? (payload.abstractMessage.staticContent as { text?: unknown } | undefined)
+        : undefined;
+    const sender = isObject(entry.sender) ? entry.sender : {};
+    const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
     return {
         eventType: event.type,
         eventId: event.lastEventId,
-        conversationId: data.conversationId ?? '',
-        entryId: entry.identifier ?? '',
-        entryType: entry.entryType ?? payload.entryType ?? '',
-        senderRole: entry.sender?.role ?? '',
-        senderName: entry.senderDisplayName ?? entry.sender?.role ?? '',
-        text: typeof staticContent?.text === 'string' ? staticContent.text : undefined,
-        timestamp: entry.transcriptedTimestamp,
+        conversationId: textOf(data.conversationId) ?? '',
+        entryId: textOf(entry.identifier) ?? '',
+        entryType: textOf(entry.entryType) ?? textOf(payload.entryType) ?? '',
+        senderRole: textOf(sender.role) ?? '',
+        senderName: textOf(entry.senderDisplayName) ?? textOf(sender.role) ?? '',
+        text: isObject(staticContent) ? textOf(staticContent.text) : undefined,
+        timestamp:
+            typeof entry.transcriptedTimestamp === 'number'
+                ? entry.transcriptedTimestamp
+                : undefined,
         payload
     };
 }
@@ -405,7 +511,12 @@ export class EventSubscription {
             onEvent: (event: ServerSentEvent) => void;
             onReconnect?: (attempt: number, error: Error) => void;
         },
-        private readonly options: { maxReconnects?: number; reconnectDelayMs?: number }
+        private readonly options: {
+            maxReconnects?: number;
+            reconnectDelayMs?: number;
+            connectTimeoutMs?: number;
+            idleTimeoutMs?: number;
+        }
     ) {
         this.lastEventId = handlers.lastEventId ?? '';
         let markReady: () => void = () => {};
@@ -466,19 +577,35 @@ export class EventSubscription {
             'X-Org-Id': this.auth.orgId
         };
         if (this.lastEventId) headers['Last-Event-Id'] = this.lastEventId;
+        // One controller per connection: close() aborts it, and so do the two deadlines (no status
+        // and headers in time; no byte at all, not even a keep-alive, for too long).
+        const connection = new AbortController();
+        const abortConnection = () => connection.abort();
+        this.controller.signal.addEventListener('abort', abortConnection, { once: true });
+        const connectTimeoutMs = this.options.connectTimeoutMs ?? 10_000;
+        let deadlineMissed = '';
+        const missDeadline = (what: string) => () => {
+            deadlineMissed = what;
+            connection.abort();
+        };
+        let deadline = setTimeout(
+            missDeadline(`no answer within ${Math.round(connectTimeoutMs / 1000)} s`),
+            connectTimeoutMs
+        );
+        const origin = new URL(this.url).origin;
         let response: Response;
         try {
-            response = await this.fetchImpl(this.url, {
-                headers,
-                signal: this.controller.signal
-            });
+            response = await this.fetchImpl(this.url, { headers, signal: connection.signal });
         } catch (error) {
+            clearTimeout(deadline);
+            this.controller.signal.removeEventListener('abort', abortConnection);
             throw new MiawError(
-                `event stream: cannot reach ${new URL(this.url).origin} (${networkReason(error)})`,
+                `event stream: cannot reach ${origin} (${deadlineMissed || networkReason(error)})`,
                 'unreachable',
                 'event stream'
             );
         }
+        clearTimeout(deadline);
         if (!response.ok || !response.body) {
             const text = await response.text().catch(() => '');
             throw new MiawError(
@@ -494,9 +621,20 @@ export class EventSubscription {
         // discarded (the server replays it after Last-Event-Id).
         const parser = new ServerSentEventParser(this.lastEventId);
         const reader = response.body.getReader();
+        const idleTimeoutMs = this.options.idleTimeoutMs ?? 60_000;
+        const idle = missDeadline(`silent for ${Math.round(idleTimeoutMs / 1000)} s`);
+        deadline = setTimeout(idle, idleTimeoutMs);
         try {
             for (;;) {
-                const { done, value } = await reader.read();
+                let chunk: Awaited<ReturnType<typeof reader.read>>;
+                try {
+                    chunk = await reader.read();
+                } catch (error) {
+                    throw new Error(deadlineMissed || networkReason(error));
+                }
+                clearTimeout(deadline);
+                deadline = setTimeout(idle, idleTimeoutMs);
+                const { done, value } = chunk;
                 if (done) break;
                 for (const event of parser.push(value)) {
                     this.lastEventId = event.lastEventId;
@@ -506,8 +644,11 @@ export class EventSubscription {
                 this.lastEventId = parser.lastEventId;
             }
         } finally {
+            clearTimeout(deadline);
+            this.controller.signal.removeEventListener('abort', abortConnection);
             parser.end();
             reader.releaseLock();
+            connection.abort();
         }
     }
 }

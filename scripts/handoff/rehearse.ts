@@ -1,49 +1,52 @@
-// Plays OpenCX's side of one handoff against an org, then checks where it landed:
-//   deployment configuration → access token (anonymous, or authenticated with a signed identity
-//   token) → event stream → conversation with routingAttributes → first message (+ transcript)
-//   → listen for agent replies → verify through the org connection.
-// Each step reports what it did; a step that cannot go on throws a HandoffError that names the
-// cause and the fix (the entry point prints it and exits 2).
-import { randomUUID } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
-import {
-    MiawClient,
-    MiawError,
-    accessTokenIsVerified,
-    hiddenPrechatFieldNames,
-    parseConversationEvent,
-    type AccessTokenResponse,
-    type ConversationEntry,
-    type MiawEndpoint
-} from './miaw-client.ts';
-import { signIdentityToken } from './identity-token.ts';
+// Plays OpenCX's side of a handoff against an org for each kind of visitor, then checks where each
+// conversation landed and which visitor-verification mode the org and OpenCX need. Named steps:
+//   1. checkDeployment   the messaging host serves the deployment (else one clear error, exit 2)
+//   2. obtainTokens      each visitor's token, every way that tells the modes apart (visitors.ts)
+//   3. openConversations stream, conversation with routingAttributes, first message + transcript
+//   4. listen            agent replies for --listen seconds (all conversations at once)
+//   5. verifyAll         through the org connection: session, stamped fields, queue (verify.ts)
+//   6. the verdict       the mode this org and OpenCX need (verdict.ts)
+import { CliError } from '../lib/cli.ts';
+import type { VisitorVerification } from '../lib/visitor-verification.ts';
+import { MiawClient, type MiawEndpoint } from './miaw-client.ts';
+import { VisitorConversation, type Reply, type RoutingEvent } from './conversation.ts';
+import { HandoffError, asHandoffError, checkDeployment } from './deployment.ts';
 import { transcriptMessages, type TranscriptLine } from './transcript.ts';
-import { verifyHandoff, type Check, type OrgApi, type SessionReport } from './verify.ts';
+import { decideVerdict, type Verdict } from './verdict.ts';
+import {
+    awaitVerdict,
+    recordVerdict,
+    type CloseVerdict,
+    type VerdictOrg
+} from './close-verdict.ts';
+import {
+    IDENTITY_FIX,
+    identityCheck,
+    modeCheck,
+    verifyHandoff,
+    type Check,
+    type OrgApi,
+    type SessionReport
+} from './verify.ts';
+import {
+    obtainVisitorToken,
+    type SigningKey,
+    type TokenAttempt,
+    type VisitorKind,
+    type VisitorToken
+} from './visitors.ts';
 
-export class HandoffError extends Error {
-    constructor(
-        readonly code: string,
-        message: string,
-        readonly fix: string
-    ) {
-        super(message);
-        this.name = 'HandoffError';
-    }
-}
-
-export interface IdentityOptions {
-    privateKey: KeyObject;
-    kid: string;
-    issuer: string;
-    /** The verified email OpenCX puts in `sub`. */
-    email: string;
-}
+export { HandoffError } from './deployment.ts';
+export type { Reply } from './conversation.ts';
 
 export interface RehearsalOptions {
     endpoint: MiawEndpoint;
     org: OrgApi;
-    /** Present for an authenticated handoff. */
-    identity?: IdentityOptions;
+    mode: VisitorVerification;
+    visitors: VisitorKind[];
+    /** The key that signs identity tokens (null: none to sign with). */
+    key: SigningKey | null;
+    email: string;
     sessionId?: string;
     consumerType?: string;
     channel?: string;
@@ -53,356 +56,385 @@ export interface RehearsalOptions {
     transcript?: TranscriptLine[];
     listenSeconds: number;
     verifyTimeoutSeconds: number;
-    /** End the conversation after the checks (DELETE /conversation/{id}). */
+    /** The fallback queue and routing flow, from force-app (the channel's metadata). */
+    names: { fallbackQueue: string; routingFlow: string; channel: string };
     close?: boolean;
+    /** With close: the rep's verdict recorded before the end and awaited after (close-verdict.ts). */
+    closeVerdict?: CloseVerdict | null;
     /** Progress lines for people; not called in --json mode. */
     progress?: (line: string) => void;
-    /** Called for each agent (or bot) reply as it arrives. */
     onReply?: (reply: Reply) => void;
     /** Stops listening early once this many agent replies arrived (tests, benchmarks). */
     stopAfterReplies?: number;
+    /** Deadline for each event stream to answer. */
+    streamWaitMs?: number;
     fetch?: typeof fetch;
+    /** Called with every secret the run creates (access and identity tokens), to redact them. */
+    onSecret?: (value: string) => void;
 }
 
-export interface Reply {
-    at: string;
-    role: string;
-    name: string;
-    text: string;
-    eventId: string;
-}
-
-export interface RehearsalResult {
-    ok: boolean;
-    org: { id: string; instanceUrl: string };
-    endpoint: MiawEndpoint;
+export interface HandoffReport {
     visitor: {
-        kind: 'anonymous' | 'authenticated';
-        verified: boolean | null;
+        kind: VisitorKind;
+        verified: boolean;
         subject: string | null;
+        subjectKind: TokenAttempt['subjectKind'];
+        way: TokenAttempt['way'];
     };
     conversationId: string;
     routingAttributes: Record<string, string>;
     messagesSent: number;
     closed: boolean;
     replies: Reply[];
-    routingEvent: { recordId?: string; queueId?: string; failureType?: string } | null;
-    timings: { conversationToRoutingEventMs: number | null; totalMs: number };
-    stream: { events: number; reconnects: number; error: string | null };
+    routingEvent: RoutingEvent | null;
+    timings: { conversationToRoutingEventMs: number | null };
+    stream: { events: number; reconnects: number; error: string | null; unreadable: number };
     checks: Check[];
     session: SessionReport | null;
 }
 
-const DEFAULT_CONSUMER_TYPES = { anonymous: 'Anonymous', authenticated: 'Authenticated' };
+export interface RehearsalResult {
+    ok: boolean;
+    mode: VisitorVerification;
+    org: { id: string; instanceUrl: string };
+    endpoint: MiawEndpoint;
+    /** Every token call made, per visitor kind. */
+    visitors: TokenAttempt[];
+    handoffs: HandoffReport[];
+    /** Every check, all visitors. */
+    checks: Check[];
+    verdict: Verdict;
+    timings: { totalMs: number };
+}
+
+/** No visitor got a token: the rehearsal stops (exit 2), with what was seen for the verdict. */
+export class NoTokenError extends HandoffError {
+    constructor(
+        readonly visitors: TokenAttempt[],
+        readonly verdict: Verdict,
+        cause: CliError
+    ) {
+        super(cause.code, cause.message, cause.fix ?? verdict.fix ?? '');
+    }
+}
+
+const DEFAULT_CONSUMER_TYPES: Record<VisitorKind, string> = {
+    anonymous: 'Anonymous',
+    verified: 'Authenticated'
+};
 
 export async function rehearseHandoff(options: RehearsalOptions): Promise<RehearsalResult> {
     const started = Date.now();
     const progress = options.progress ?? (() => {});
-    const client = new MiawClient(options.endpoint, { fetch: options.fetch });
-    const checks: Check[] = [];
-    const kind = options.identity ? 'authenticated' : 'anonymous';
-
-    // 1. The deployment: a wrong ES name or an unpublished deployment stops here, clearly.
-    let hiddenFields: string[] = [];
-    try {
-        const configuration = await client.getDeploymentConfiguration();
-        hiddenFields = hiddenPrechatFieldNames(configuration);
-    } catch (error) {
-        const handoffError = asHandoffError(error, options.endpoint);
-        if (handoffError instanceof HandoffError && handoffError.code === 'deployment-not-found') {
-            throw await diagnoseDeployment(options.org, options.endpoint, handoffError);
-        }
-        throw handoffError;
-    }
+    const client = new MiawClient(options.endpoint, {
+        fetch: options.fetch,
+        streamConnectTimeoutMs: options.streamWaitMs
+    });
+    const hiddenFields = await checkDeployment(client, options.org, options.endpoint);
     progress(
         `✓ deployment       ${options.endpoint.esDeveloperName} is published` +
             (hiddenFields.length ? ` (hidden pre-chat fields: ${hiddenFields.join(', ')})` : '')
     );
+    const tokens = await obtainTokens(client, options, progress);
+    const attempts = tokens.flatMap((token) => token.attempts);
+    const verdict = decideVerdict(attempts, options.mode);
+    const usable = tokens.filter((token) => token.token);
+    if (usable.length === 0) throw noTokenError(tokens, verdict, options);
 
-    // 2. The access token, as OpenCX gets it for this kind of visitor.
-    let token: AccessTokenResponse;
-    let verified: boolean | null = null;
+    const conversations = await openConversations(client, usable, hiddenFields, options);
     try {
-        if (options.identity) {
-            const identityToken = await signIdentityToken({
-                privateKey: options.identity.privateKey,
-                kid: options.identity.kid,
-                issuer: options.identity.issuer,
-                subject: options.identity.email
-            });
-            token = await client.getAuthenticatedAccessToken(identityToken);
-            verified = accessTokenIsVerified(token);
-        } else {
-            token = await client.getUnauthenticatedAccessToken();
+        await listen(conversations, options, progress);
+    } finally {
+        for (const conversation of conversations) conversation.closeStream();
+    }
+    const handoffs = await verifyAll(conversations, usable, hiddenFields, options, progress);
+    const checks = [
+        ...handoffs.flatMap((handoff) => handoff.checks),
+        modeCheck(verdict, options.mode)
+    ];
+    return {
+        ok: checks.every((check) => check.ok),
+        mode: options.mode,
+        org: { id: options.endpoint.orgId, instanceUrl: options.org.instanceUrl },
+        endpoint: options.endpoint,
+        visitors: attempts,
+        handoffs,
+        checks,
+        verdict,
+        timings: { totalMs: Date.now() - started }
+    };
+}
+
+async function obtainTokens(
+    client: MiawClient,
+    options: RehearsalOptions,
+    progress: (line: string) => void
+): Promise<VisitorToken[]> {
+    const tokens: VisitorToken[] = [];
+    for (const kind of options.visitors) {
+        const token = await obtainVisitorToken(
+            client,
+            kind,
+            options.key,
+            options.email,
+            options.onSecret
+        );
+        for (const attempt of token.attempts) progress(describeAttempt(attempt));
+        tokens.push(token);
+    }
+    return tokens;
+}
+
+export function describeAttempt(attempt: TokenAttempt): string {
+    const symbol = attempt.ok
+        ? attempt.way === 'signed' && attempt.subjectKind !== 'AUTH'
+            ? '✗'
+            : '✓'
+        : '·';
+    const signed = attempt.way === 'signed' ? ` signed (${attempt.keySource} key)` : '';
+    const outcome = attempt.ok
+        ? `${attempt.status} ${attempt.subjectKind ?? 'no subject kind'} token (${attempt.subject ?? 'no subject'})`
+        : `${attempt.status ?? 'no answer'}: ${attempt.body}`;
+    return `${symbol} access token     ${attempt.kind}${signed} → ${attempt.endpoint}: ${outcome}`;
+}
+
+function noTokenError(
+    tokens: VisitorToken[],
+    verdict: Verdict,
+    options: RehearsalOptions
+): NoTokenError {
+    const attempts = tokens.flatMap((token) => token.attempts);
+    const last = attempts[attempts.length - 1];
+    const rejected = attempts.find(
+        (attempt) => attempt.way === 'signed' && (attempt.status === 401 || attempt.status === 403)
+    );
+    if (rejected && options.key) {
+        return new NoTokenError(
+            attempts,
+            verdict,
+            new HandoffError(
+                'identity-token-rejected',
+                `Salesforce rejected the identity token (HTTP ${rejected.status}): kid ${options.key.kid}, iss ${options.key.issuer}.`,
+                IDENTITY_FIX
+            )
+        );
+    }
+    const unreachable = attempts.find(
+        (attempt) => attempt.status === null || attempt.status >= 500
+    );
+    if (unreachable) {
+        return new NoTokenError(
+            attempts,
+            verdict,
+            new HandoffError(
+                'messaging-token-failed',
+                `No visitor got an access token: ${unreachable.body}`,
+                'Retry in a few minutes; check --messaging-host and Salesforce Trust (status.salesforce.com).'
+            )
+        );
+    }
+    return new NoTokenError(
+        attempts,
+        verdict,
+        new HandoffError(
+            'visitors-refused',
+            `Salesforce refused every visitor's token (last: ${last?.endpoint ?? 'none'} HTTP ${last?.status ?? '-'}: ${last?.body ?? ''}).`,
+            verdict.fix ?? 'See the verdict below.'
+        )
+    );
+}
+
+async function openConversations(
+    client: MiawClient,
+    tokens: VisitorToken[],
+    hiddenFields: string[],
+    options: RehearsalOptions
+): Promise<VisitorConversation[]> {
+    const progress = options.progress ?? (() => {});
+    const texts = options.transcript?.length
+        ? [options.message, ...transcriptMessages(options.transcript)]
+        : [options.message];
+    const conversations = tokens.map(
+        (visitor) =>
+            new VisitorConversation(client, visitor.token!, {
+                kind: visitor.kind,
+                routingAttributes: routingAttributes(options, visitor.kind),
+                texts,
+                streamWaitMs: options.streamWaitMs ?? 10_000,
+                progress,
+                onReply: (reply) => options.onReply?.(reply)
+            })
+    );
+    try {
+        // Streams first, all at once (one wait however many visitors), so no event is missed.
+        await Promise.all(conversations.map((conversation) => conversation.openStream()));
+        for (const conversation of conversations) {
+            await conversation.start();
+            reportStarted(conversation, hiddenFields, options, progress);
         }
     } catch (error) {
-        if (
-            options.identity &&
-            error instanceof MiawError &&
-            error.kind === 'http' &&
-            (error.status === 401 || error.status === 403)
-        ) {
-            throw new HandoffError(
-                'identity-token-rejected',
-                `Salesforce rejected the identity token (HTTP ${error.status}): kid ${options.identity.kid}, iss ${options.identity.issuer}.`,
-                identityFix()
-            );
-        }
+        for (const open of conversations) open.closeStream();
         throw asHandoffError(error, options.endpoint);
     }
-    const subject = token.context?.endUser?.subject ?? null;
-    if (options.identity) {
-        checks.push(
-            verified
-                ? { name: 'identity token verified', ok: true, detail: subject ?? 'AUTH subject' }
-                : {
-                      name: 'identity token verified',
-                      ok: false,
-                      detail: `Salesforce answered with a guest token (${subject ?? 'no subject'}): it did not verify the identity token (kid ${options.identity.kid}, iss ${options.identity.issuer}) and went on as an anonymous visitor, which is what it does with a bad signature, an unknown kid, a wrong issuer or an expired token. Routing still follows Chat_Consumer_Type as sent: it does not know the token failed.`,
-                      fix: identityFix()
-                  }
-        );
-    }
-    progress(
-        `${options.identity && !verified ? '✗' : '✓'} access token     ${kind}` +
-            (options.identity ? (verified ? ', verified' : ', NOT verified (guest token)') : '') +
-            (subject ? ` (${subject})` : '')
-    );
-
-    // 3. The event stream, before the conversation exists, so no event is missed.
-    const conversationId = randomUUID();
-    const replies: Reply[] = [];
-    let routingEvent: RehearsalResult['routingEvent'] = null;
-    let routedAt: number | null = null;
-    let createdAt = 0;
-    let stopListening: () => void = () => {};
-    const enoughReplies = new Promise<void>((resolve) => (stopListening = resolve));
-    const seenEntries = new Set<string>();
-    // The routing result may arrive before the create call returns: print it after that line.
-    let conversationAnnounced = false;
-    let pendingRoutingLine: string | null = null;
-    const subscription = client.subscribe(
-        token.accessToken,
-        {
-            lastEventId: token.lastEventId,
-            onEvent: (event) => {
-                let entry: ConversationEntry | null;
-                try {
-                    entry = parseConversationEvent(event);
-                } catch {
-                    return;
-                }
-                if (!entry || entry.conversationId !== conversationId) return;
-                // A reconnect may replay entries after Last-Event-Id: show each one once.
-                if (entry.entryId && seenEntries.has(entry.entryId)) return;
-                if (entry.entryId) seenEntries.add(entry.entryId);
-                if (entry.entryType === 'RoutingResult' && !routingEvent) {
-                    const details = entry.payload.routingConfigurationDetails as
-                        { queueId?: string } | undefined;
-                    routingEvent = {
-                        recordId: entry.payload.recordId as string | undefined,
-                        queueId: details?.queueId,
-                        failureType: entry.payload.failureType as string | undefined
-                    };
-                    routedAt = Date.now();
-                    const line =
-                        `  routing result   ${routingEvent.queueId ? `routed to queue ${routingEvent.queueId}` : 'not routed'}` +
-                        ` (failureType ${routingEvent.failureType ?? 'none given'})`;
-                    if (conversationAnnounced) progress(line);
-                    else pendingRoutingLine = line;
-                    return;
-                }
-                if (
-                    entry.entryType === 'Message' &&
-                    entry.senderRole !== 'EndUser' &&
-                    entry.text !== undefined
-                ) {
-                    const reply: Reply = {
-                        at: new Date(entry.timestamp ?? Date.now()).toISOString(),
-                        role: entry.senderRole,
-                        name: entry.senderName,
-                        text: entry.text,
-                        eventId: entry.eventId
-                    };
-                    replies.push(reply);
-                    options.onReply?.(reply);
-                    if (options.stopAfterReplies && replies.length >= options.stopAfterReplies) {
-                        stopListening();
-                    }
-                }
-            },
-            onReconnect: (attempt, error) =>
-                progress(`  event stream dropped (${error.message}); reconnect ${attempt}`)
-        },
-        {}
-    );
-    let streamError: string | null = null;
-    let streamConnected = false;
-    subscription.done.catch((error: Error) => {
-        streamError = error.message;
-        if (streamConnected) {
-            progress(`! event stream ended: ${error.message} (replies after this are not shown)`);
-        }
-    });
-    try {
-        try {
-            await subscription.ready;
-        } catch (error) {
-            throw asHandoffError(error, options.endpoint);
-        }
-        streamConnected = true;
-        progress('✓ event stream     connected');
-
-        // 4. The conversation, with every routing attribute the channel defines.
-        const routingAttributes = buildRoutingAttributes(options, kind);
-        const notAccepted = hiddenFields.length
-            ? Object.keys(routingAttributes).filter((name) => !hiddenFields.includes(name))
-            : [];
-        createdAt = Date.now();
-        try {
-            await client.createConversation(token.accessToken, conversationId, routingAttributes);
-        } catch (error) {
-            throw asHandoffError(error, options.endpoint);
-        }
-        progress(`✓ conversation     ${conversationId} ${formatAttributes(routingAttributes)}`);
-        conversationAnnounced = true;
-        if (pendingRoutingLine) progress(pendingRoutingLine);
-        if (notAccepted.length) {
-            progress(
-                `! not hidden pre-chat fields of ${options.endpoint.esDeveloperName} (Salesforce drops them): ${notAccepted.join(', ')}`
-            );
-        }
-
-        // 5. The visitor's message, then the transcript the way we attach it.
-        let messagesSent = 0;
-        const texts = options.transcript?.length
-            ? [options.message, ...transcriptMessages(options.transcript)]
-            : [options.message];
-        for (const text of texts) {
-            try {
-                await client.sendTextMessage(token.accessToken, conversationId, randomUUID(), text);
-            } catch (error) {
-                throw asHandoffError(error, options.endpoint);
-            }
-            messagesSent += 1;
-        }
-        progress(
-            `✓ messages         ${messagesSent} sent ("${truncate(options.message, 60)}"` +
-                (messagesSent > 1 ? ` + transcript in ${messagesSent - 1}` : '') +
-                ')'
-        );
-
-        // 6. Listen for replies from the console.
-        if (options.listenSeconds > 0) {
-            progress(
-                `… listening ${options.listenSeconds} s for replies: answer it from the Service Console`
-            );
-            let timer: NodeJS.Timeout | undefined;
-            await Promise.race([
-                new Promise(
-                    (resolve) => (timer = setTimeout(resolve, options.listenSeconds * 1000))
-                ),
-                enoughReplies,
-                subscription.done.catch(() => undefined)
-            ]);
-            clearTimeout(timer);
-        }
-        subscription.close();
-
-        // 7. Where it landed.
-        const verification = await verifyHandoff(options.org, {
-            sessionId: routingAttributes.OpencxSessionId,
-            routingAttributes,
-            routedRecordId: (routingEvent as RehearsalResult['routingEvent'])?.recordId,
-            timeoutMs: options.verifyTimeoutSeconds * 1000,
-            attributesNotAccepted: notAccepted
-        });
-        checks.push(...verification.checks);
-
-        let closed = false;
-        if (options.close) {
-            try {
-                await client.closeConversation(token.accessToken, conversationId);
-                closed = true;
-                progress(`✓ conversation     ${conversationId} ended (--close)`);
-            } catch (error) {
-                progress(`! could not end the conversation: ${(error as Error).message}`);
-            }
-        }
-
-        const routedEventAt = routedAt as number | null;
-        return {
-            ok: checks.every((check) => check.ok),
-            org: { id: options.endpoint.orgId, instanceUrl: options.org.instanceUrl },
-            endpoint: options.endpoint,
-            visitor: { kind, verified, subject },
-            conversationId,
-            routingAttributes,
-            messagesSent,
-            closed,
-            replies,
-            routingEvent,
-            timings: {
-                conversationToRoutingEventMs:
-                    routedEventAt === null ? null : routedEventAt - createdAt,
-                totalMs: Date.now() - started
-            },
-            stream: {
-                events: subscription.eventsReceived,
-                reconnects: subscription.reconnects,
-                error: streamError
-            },
-            checks,
-            session: verification.session
-        };
-    } finally {
-        subscription.close();
-    }
+    return conversations;
 }
 
-/**
- * The messaging host answers the same for a misspelt name and an unpublished deployment; the org
- * tells them apart (Tooling EmbeddedServiceConfig), so the error names the one that applies.
- */
-async function diagnoseDeployment(
-    org: OrgApi,
-    endpoint: MiawEndpoint,
-    original: HandoffError
-): Promise<HandoffError> {
-    let names: { DeveloperName: string; IsEnabled: boolean }[];
-    try {
-        names = await org.toolingQuery<{ DeveloperName: string; IsEnabled: boolean }>(
-            "SELECT DeveloperName, IsEnabled FROM EmbeddedServiceConfig WHERE DeploymentFeature = 'EmbeddedMessaging'"
-        );
-    } catch {
-        return original;
-    }
-    const name = endpoint.esDeveloperName;
-    const found = names.find((row) => row.DeveloperName === name);
-    if (!found) {
-        const others = names.map((row) => row.DeveloperName).sort();
-        return new HandoffError(
-            'deployment-not-found',
-            `The org has no Messaging for In-App and Web deployment named "${name}"` +
-                (others.length ? ` (it has: ${others.join(', ')}).` : ' (it has none).'),
-            others.length
-                ? `Pass the right name with --es-name (the project ships OpenCX_Handoff), and type the same name into OpenCX's "ES Developer Name".`
-                : 'Deploy the project (sf project deploy start): it creates the OpenCX_Handoff deployment.'
-        );
-    }
-    return new HandoffError(
-        'deployment-not-published',
-        `The deployment "${name}" exists in the org but the messaging host does not serve it: it is ${found.IsEnabled === false ? 'disabled' : 'not published'}.`,
-        `Setup → Embedded Service Deployments → ${name} → Publish (after every change to it), then wait a few minutes and rerun.`
-    );
-}
-
-function buildRoutingAttributes(
+function reportStarted(
+    conversation: VisitorConversation,
+    hiddenFields: string[],
     options: RehearsalOptions,
-    kind: 'anonymous' | 'authenticated'
-): Record<string, string> {
+    progress: (line: string) => void
+): void {
+    const notAccepted = notHidden(conversation.options.routingAttributes, hiddenFields);
+    if (notAccepted.length) {
+        progress(
+            `! not hidden pre-chat fields of ${options.endpoint.esDeveloperName} (Salesforce drops them): ${notAccepted.join(', ')}`
+        );
+    }
+    const sent = conversation.messagesSent;
+    progress(
+        `✓ messages         ${conversation.options.kind}: ${sent} sent ("${truncate(options.message, 60)}"` +
+            (sent > 1 ? ` + transcript in ${sent - 1}` : '') +
+            ')'
+    );
+}
+
+/** Waits --listen seconds (or until enough replies, or every stream ended), saying how long is left. */
+async function listen(
+    conversations: VisitorConversation[],
+    options: RehearsalOptions,
+    progress: (line: string) => void
+): Promise<void> {
+    if (options.listenSeconds <= 0) return;
+    progress(`… listening ${options.listenSeconds} s for replies: answer from the Service Console`);
+    const deadline = Date.now() + options.listenSeconds * 1000;
+    const allEnded = Promise.all(conversations.map((conversation) => conversation.streamDone));
+    let ended = false;
+    void allEnded.then(() => (ended = true));
+    const replies = () => conversations.reduce((sum, item) => sum + item.replies.length, 0);
+    let nextNotice = Date.now() + 10_000;
+    while (Date.now() < deadline && !ended) {
+        if (options.stopAfterReplies && replies() >= options.stopAfterReplies) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100, deadline - Date.now())));
+        if (Date.now() >= nextNotice && Date.now() < deadline) {
+            progress(
+                `… listening: ${Math.ceil((deadline - Date.now()) / 1000)} s left, ${replies()} repl${replies() === 1 ? 'y' : 'ies'} so far`
+            );
+            nextNotice += 10_000;
+        }
+    }
+}
+
+async function verifyAll(
+    conversations: VisitorConversation[],
+    tokens: VisitorToken[],
+    hiddenFields: string[],
+    options: RehearsalOptions,
+    progress: (line: string) => void
+): Promise<HandoffReport[]> {
+    const reports: HandoffReport[] = [];
+    for (const [index, conversation] of conversations.entries()) {
+        const accepted = tokens[index].accepted!;
+        const attributes = conversation.options.routingAttributes;
+        const verification = await verifyHandoff(options.org, {
+            sessionId: attributes.OpencxSessionId,
+            routingAttributes: attributes,
+            routedRecordId: conversation.routingEvent?.recordId,
+            timeoutMs: options.verifyTimeoutSeconds * 1000,
+            attributesNotAccepted: notHidden(attributes, hiddenFields),
+            names: options.names,
+            visitorVerified: accepted.subjectKind === 'AUTH',
+            progress: (line) => progress(`${line} (${conversation.options.kind})`)
+        });
+        const checks = [...identityCheck(accepted, options.key), ...verification.checks].map(
+            (check) => ({ ...check, visitor: conversation.options.kind })
+        );
+        const verdictOrg = verdictOrgOf(options);
+        const verdictSession =
+            options.close && options.closeVerdict && verdictOrg ? verification.session : null;
+        if (verdictSession) {
+            checks.push({
+                ...(await recordVerdict(verdictOrg!, verdictSession.id, options.closeVerdict!)),
+                visitor: conversation.options.kind
+            });
+        }
+        if (options.close) await closeConversation(conversation, progress);
+        if (verdictSession && checks.at(-1)?.ok) {
+            const sent = await awaitVerdict(verdictOrg!, verdictSession.id, options.closeVerdict!, {
+                timeoutMs: options.verifyTimeoutSeconds * 1000
+            });
+            progress(`${sent.ok ? '✓' : '✗'} ${sent.name}: ${sent.detail}`);
+            checks.push({ ...sent, visitor: conversation.options.kind });
+        }
+        reports.push(handoffReport(conversation, accepted, checks, verification.session));
+    }
+    return reports;
+}
+
+/** The org calls the verdict step needs, when the org connection offers an update. */
+function verdictOrgOf(options: RehearsalOptions): VerdictOrg | null {
+    const { org } = options;
+    if (!org.updateSession) return null;
     return {
-        OpencxSessionId: options.sessionId ?? randomUUID(),
+        query: (soql) => org.query(soql),
+        updateSession: (id, fields) => org.updateSession!(id, fields)
+    };
+}
+
+async function closeConversation(
+    conversation: VisitorConversation,
+    progress: (line: string) => void
+): Promise<void> {
+    try {
+        await conversation.end();
+        progress(`✓ conversation     ${conversation.id} ended (--close)`);
+    } catch (error) {
+        progress(
+            `! could not end the conversation ${conversation.id}: ${(error as Error).message}`
+        );
+    }
+}
+
+function handoffReport(
+    conversation: VisitorConversation,
+    accepted: TokenAttempt,
+    checks: Check[],
+    session: SessionReport | null
+): HandoffReport {
+    return {
+        visitor: {
+            kind: conversation.options.kind,
+            verified: accepted.subjectKind === 'AUTH',
+            subject: accepted.subject,
+            subjectKind: accepted.subjectKind,
+            way: accepted.way
+        },
+        conversationId: conversation.id,
+        routingAttributes: conversation.options.routingAttributes,
+        messagesSent: conversation.messagesSent,
+        closed: conversation.closed,
+        replies: conversation.replies,
+        routingEvent: conversation.routingEvent,
+        timings: {
+            conversationToRoutingEventMs:
+                conversation.routedAt === null
+                    ? null
+                    : conversation.routedAt - conversation.createdAt
+        },
+        stream: {
+            events: conversation.events,
+            reconnects: conversation.reconnects,
+            error: conversation.streamError,
+            unreadable: conversation.unreadableEvents
+        },
+        checks,
+        session
+    };
+}
+
+function routingAttributes(options: RehearsalOptions, kind: VisitorKind): Record<string, string> {
+    return {
+        OpencxSessionId: options.sessionId ?? crypto.randomUUID(),
         Chat_Consumer_Type: options.consumerType ?? DEFAULT_CONSUMER_TYPES[kind],
         OpencxChannel: options.channel ?? 'web',
         OpencxLanguage: options.language ?? 'en',
@@ -410,56 +442,10 @@ function buildRoutingAttributes(
     };
 }
 
-function identityFix(): string {
-    return (
-        'Sign with the private key provisioning wrote and its Auth Key ID: the kid must be the kid of a key in the PublicKeyCertificateSet OpenCX_Identity_Keys, ' +
-        'iss must equal the keyset issuer, exp must be in the future. `npm run provision -- --check` compares the local key with the registered one; ' +
-        '`npm run provision -- --rotate-key` registers a new key (then paste the new values into OpenCX). Also check that user verification is on for the channel OpenCX_Messaging.'
-    );
-}
-
-/** Turns a MIAW failure into the one clear error an admin can act on. */
-export function asHandoffError(error: unknown, endpoint: MiawEndpoint): Error {
-    if (error instanceof HandoffError) return error;
-    if (!(error instanceof MiawError))
-        return error instanceof Error ? error : new Error(String(error));
-    if (error.kind === 'unreachable') {
-        return new HandoffError(
-            'messaging-host-unreachable',
-            `Cannot reach the messaging host ${endpoint.messagingHost} (${error.message.replace(/^.*\(([^)]*)\)$/, '$1')}).`,
-            'The host is your My Domain with .my.salesforce-scrt.com (e.g. https://acme.my.salesforce-scrt.com; sandbox: https://acme--dev.sandbox.my.salesforce-scrt.com). Pass it with --messaging-host, or check the network and proxy.'
-        );
-    }
-    if (error.operation === 'deployment configuration' && error.status !== undefined) {
-        return new HandoffError(
-            'deployment-not-found',
-            `The messaging host does not know a published Embedded Service deployment "${endpoint.esDeveloperName}" in org ${endpoint.orgId} (HTTP ${error.status}).`,
-            `Check the ES developer name (--es-name; the project ships OpenCX_Handoff) and the org id (--org-id), and publish the deployment: Setup → Embedded Service Deployments → ${endpoint.esDeveloperName} → Publish.`
-        );
-    }
-    if (
-        error.kind === 'http' &&
-        error.status !== undefined &&
-        error.status >= 400 &&
-        error.status < 500
-    ) {
-        return new HandoffError(
-            'messaging-request-refused',
-            `The messaging API refused the ${error.operation} (HTTP ${error.status}): ${error.message}`,
-            `Check that the deployment ${endpoint.esDeveloperName} is published and its channel OpenCX_Messaging is active (\`npm run provision -- --check\`).`
-        );
-    }
-    return new HandoffError(
-        'messaging-error',
-        `The messaging API failed during ${error.operation}: ${error.message}`,
-        'Retry; if it persists, check Salesforce Trust (status.salesforce.com) for your instance.'
-    );
-}
-
-function formatAttributes(attributes: Record<string, string>): string {
-    return `{${Object.entries(attributes)
-        .map(([name, value]) => `${name}: ${value}`)
-        .join(', ')}}`;
+function notHidden(attributes: Record<string, string>, hiddenFields: string[]): string[] {
+    return hiddenFields.length
+        ? Object.keys(attributes).filter((name) => !hiddenFields.includes(name))
+        : [];
 }
 
 function truncate(text: string, max: number): string {

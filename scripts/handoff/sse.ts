@@ -114,12 +114,3 @@ export class ServerSentEventParser {
         this.hasData = false;
     }
 }
-
-/** Writes one event in the wire format (the emulator's side; also handy in tests). */
-export function formatServerSentEvent(event: { type?: string; data: string; id?: string }): string {
-    let out = '';
-    if (event.id !== undefined) out += `id: ${event.id}\n`;
-    if (event.type) out += `event: ${event.type}\n`;
-    for (const line of event.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`;
-    return `${out}\n`;
-}

@@ -2,7 +2,7 @@
 // that "the full AI-to-visitor transcript [is] attached to the conversation" but not how; our
 // reading: end-user text messages, one line per turn ("Visitor: …", "AI: …"), packed into as few
 // messages as fit under MAX_MESSAGE_CHARS so the rep reads it in order.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 export interface TranscriptLine {
     speaker: string;
@@ -11,6 +11,12 @@ export interface TranscriptLine {
 
 /** Conservative per-message size; MIAW's exact limit for static text is not documented. */
 export const MAX_MESSAGE_CHARS = 4000;
+
+/**
+ * The largest transcript file read: 1 MiB is about 250 messages of MAX_MESSAGE_CHARS, far more
+ * than an AI conversation before a handoff and more than a rep scrolls through.
+ */
+export const MAX_TRANSCRIPT_BYTES = 1024 * 1024;
 
 const SPEAKER_BY_SENDER: Record<string, string> = {
     contact: 'Visitor',
@@ -24,17 +30,49 @@ const SPEAKER_BY_SENDER: Record<string, string> = {
  * {items: [{event: {type: 'message', sender: {type}, content: {text}}}]}).
  */
 export function readTranscriptFile(path: string): TranscriptLine[] {
-    let raw: string;
+    let bytes: Buffer;
     try {
-        raw = readFileSync(path, 'utf8');
+        const size = statSync(path).size;
+        if (size > MAX_TRANSCRIPT_BYTES) {
+            throw new Error(
+                `The transcript ${path} is ${(size / 1024 / 1024).toFixed(1)} MiB, larger than the 1 MiB limit: pass the last part of the conversation.`
+            );
+        }
+        bytes = readFileSync(path);
     } catch (error) {
-        throw new Error(`Cannot read the transcript ${path}: ${(error as Error).message}`);
+        const message = (error as Error).message;
+        throw new Error(
+            message.startsWith('The transcript')
+                ? message
+                : `Cannot read the transcript ${path}: ${message}`
+        );
     }
+    const raw = textContent(bytes, path);
     const lines = raw.trimStart().startsWith('{')
         ? parseHistoryJson(raw, path)
         : parseTextTranscript(raw);
     if (lines.length === 0) throw new Error(`The transcript ${path} has no messages.`);
     return lines;
+}
+
+/** The file as UTF-8 text; a binary file (NUL bytes, invalid UTF-8, control codes) is refused. */
+function textContent(bytes: Buffer, path: string): string {
+    const refuse = (why: string) =>
+        new Error(
+            `The transcript ${path} is not a text file (${why}): pass UTF-8 text or OpenCX chat history JSON.`
+        );
+    const nul = bytes.indexOf(0);
+    if (nul !== -1) throw refuse(`a NUL byte at offset ${nul}`);
+    let text: string;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+        throw refuse('it is not valid UTF-8');
+    }
+    // eslint-disable-next-line no-control-regex -- control codes are what marks a binary file
+    const control = text.search(/[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+    if (control !== -1) throw refuse(`a control character at offset ${control}`);
+    return text.startsWith('\ufeff') ? text.slice(1) : text;
 }
 
 export function parseTextTranscript(raw: string): TranscriptLine[] {

@@ -3,7 +3,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { ISSUER, startHandoffFixture, type HandoffFixture } from './support.ts';
+import {
+    DASH_KID_KEY_PATH,
+    ISSUER,
+    handoffOf,
+    startHandoffFixture,
+    type HandoffFixture
+} from './support.ts';
 import { miawState } from '../../testkit/emulator/index.ts';
 
 function authenticatedArgs(fixture: HandoffFixture, keyPath: string, kid = fixture.kid): string[] {
@@ -35,7 +41,8 @@ async function closedPort(): Promise<number> {
 describe('identity token problems, as Salesforce treats them', () => {
     let fixture: HandoffFixture;
     before(async () => {
-        fixture = await startHandoffFixture();
+        // A fixed key whose kid starts with "-": deterministic, and the hard case every run.
+        fixture = await startHandoffFixture({ keyPath: DASH_KID_KEY_PATH });
     });
     after(() => fixture.stop());
 
@@ -59,10 +66,15 @@ describe('identity token problems, as Salesforce treats them', () => {
                 identity.fix!,
                 /kid must be the kid of a key in the PublicKeyCertificateSet OpenCX_Identity_Keys/
             );
-            assert.equal(run.result!.visitor.verified, false);
-            assert.match(run.result!.visitor.subject!, /^v2\/iamessage\/UNAUTH\//);
+            const handoff = handoffOf(run.result, 'verified');
+            assert.equal(handoff.visitor.verified, false);
+            assert.match(handoff.visitor.subject!, /^v2\/iamessage\/UNAUTH\//);
             assert.match(run.stdout, /✗ identity token verified/);
-            assert.match(run.stdout, /NOT verified \(guest token\)/);
+            assert.match(
+                run.stdout,
+                /✗ access token {5}verified signed \(provisioned key\) → .*: 200 UNAUTH token/
+            );
+            assert.equal(run.result!.verdict.guestFallback, true);
         });
     }
 });
@@ -70,7 +82,10 @@ describe('identity token problems, as Salesforce treats them', () => {
 describe('identity token problems when the messaging host answers 401 instead', () => {
     let fixture: HandoffFixture;
     before(async () => {
-        fixture = await startHandoffFixture({ identityFailure: 'reject' });
+        fixture = await startHandoffFixture({
+            identityFailure: 'reject',
+            keyPath: DASH_KID_KEY_PATH
+        });
     });
     after(() => fixture.stop());
 
@@ -162,7 +177,7 @@ describe('errors that stop the handoff', () => {
                 error: { code: string; message: string; fix: string };
             };
             assert.equal(document.ok, false);
-            assert.equal(document.error.code, 'org-login-expired');
+            assert.equal(document.error.code, 'LOGIN');
             assert.match(
                 document.error.message,
                 /^The Salesforce session for http:\/\/127\.0\.0\.1:\d+ has expired or is invalid/
@@ -182,7 +197,16 @@ describe('errors that stop the handoff', () => {
         for (const [argv, message] of [
             [['--authenticated'], /--target-org/],
             [[...fixture.baseArgs(), '--authenticated'], /--authenticated needs --email/],
-            [[...fixture.baseArgs(), '--email', 'a@b.co'], /add --authenticated/],
+            [
+                [...fixture.baseArgs(), '--visitor', 'anonymous', '--email', 'a@b.co'],
+                /not with --visitor anonymous/
+            ],
+            [[...fixture.baseArgs(), '--session-id', 'x'], /--session-id names one conversation/],
+            [[...fixture.baseArgs(), '--visitor', 'robot'], /--visitor takes anonymous/],
+            [
+                [...fixture.baseArgs(), '--visitor-verification', 'maybe'],
+                /--visitor-verification takes verified or open/
+            ],
             [[...fixture.baseArgs(), '--listen', '1.5'], /--listen takes whole seconds/],
             [[...fixture.baseArgs(), '--org-id', '001000000000000'], /not a Salesforce org id/],
             [
@@ -209,7 +233,13 @@ describe('org-side causes: the handoff runs, the checks say what is wrong and ho
         const channel = fixture.emulator.state.data.all('MessagingChannel')[0];
         fixture.emulator.state.data.update('MessagingChannel', channel.Id, { IsActive: false });
         try {
-            const run = await fixture.run([...fixture.baseArgs(), '--listen', '0']);
+            const run = await fixture.run([
+                ...fixture.baseArgs(),
+                '--visitor',
+                'anonymous',
+                '--listen',
+                '0'
+            ]);
             assert.equal(run.exitCode, 1);
             const check = run.result!.checks.find(
                 (item) => item.name === 'MessagingSession created'
@@ -229,7 +259,13 @@ describe('org-side causes: the handoff runs, the checks say what is wrong and ho
             SessionHandlerId: null
         });
         try {
-            const run = await fixture.run([...fixture.baseArgs(), '--listen', '0']);
+            const run = await fixture.run([
+                ...fixture.baseArgs(),
+                '--visitor',
+                'anonymous',
+                '--listen',
+                '0'
+            ]);
             assert.equal(run.exitCode, 1);
             const checks = Object.fromEntries(
                 run.result!.checks.map((check) => [check.name, check])
@@ -264,13 +300,17 @@ describe('org-side causes: the handoff runs, the checks say what is wrong and ho
             Active__c: false
         });
         try {
-            const run = await fixture.run([...fixture.baseArgs(), '--listen', '0']);
+            const run = await fixture.run([
+                ...fixture.baseArgs(),
+                '--visitor',
+                'anonymous',
+                '--listen',
+                '0'
+            ]);
             assert.equal(run.exitCode, 0, run.stdout);
-            assert.equal(run.result!.session?.routedQueue?.developerName, 'OpenCX_Fallback');
-            assert.match(
-                run.result!.session!.expectedQueue.reason,
-                /no active rule for "Anonymous"/
-            );
+            const session = handoffOf(run.result, 'anonymous').session!;
+            assert.equal(session.routedQueue?.developerName, 'OpenCX_Fallback');
+            assert.match(session.expectedQueue.reason, /no active rule for "Anonymous"/);
         } finally {
             fixture.emulator.state.data.update('OpenCX_Routing_Rule__mdt', rule.Id, {
                 Active__c: true
@@ -287,6 +327,8 @@ describe('org-side causes: the handoff runs, the checks say what is wrong and ho
             '0'
         ]);
         assert.equal(run.exitCode, 0, run.stdout);
-        assert.equal(run.result!.session?.routedQueue?.developerName, 'OpenCX_Verified_Visitors');
+        for (const handoff of run.result!.handoffs) {
+            assert.equal(handoff.session?.routedQueue?.developerName, 'OpenCX_Verified_Visitors');
+        }
     });
 });

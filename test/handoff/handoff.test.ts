@@ -3,7 +3,7 @@
 // through real jsforce to the emulator's REST API.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHandoffFixture, type HandoffFixture } from './support.ts';
+import { handoffOf, startHandoffFixture, type HandoffFixture } from './support.ts';
 import {
     dropEventStreams,
     miawState,
@@ -21,6 +21,8 @@ describe('handoff rehearsal against the emulator', () => {
     test('an anonymous handoff lands in OpenCX_Anonymous_Visitors with every attribute stamped', async () => {
         const run = await fixture.run([
             ...fixture.baseArgs(),
+            '--visitor',
+            'anonymous',
             '--session-id',
             'c0ffee00-0000-4000-8000-000000000001',
             '--listen',
@@ -28,7 +30,7 @@ describe('handoff rehearsal against the emulator', () => {
             '--close'
         ]);
         assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-        const result = run.result!;
+        const result = handoffOf(run.result, 'anonymous');
         assert.equal(result.visitor.kind, 'anonymous');
         assert.equal(result.session?.routedQueue?.developerName, 'OpenCX_Anonymous_Visitors');
         assert.equal(result.session?.expectedQueue.queueDeveloperName, 'OpenCX_Anonymous_Visitors');
@@ -40,8 +42,8 @@ describe('handoff rehearsal against the emulator', () => {
             OpenCX_Priority__c: 'normal'
         });
         assert.equal(result.session?.routedQueue?.source, 'PendingServiceRouting.QueueId');
-        assert.ok(result.checks.every((check) => check.ok));
-        assert.match(run.stdout, /PASS: OpenCX_Anonymous_Visitors has the conversation/);
+        assert.ok(run.result!.checks.every((check) => check.ok));
+        assert.match(run.stdout, /PASS: anonymous → OpenCX_Anonymous_Visitors/);
         assert.equal(result.closed, true);
         assert.equal(
             miawState(fixture.emulator.state).conversations.get(result.conversationId)?.closed,
@@ -61,7 +63,7 @@ describe('handoff rehearsal against the emulator', () => {
             '0'
         ]);
         assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-        const result = run.result!;
+        const result = handoffOf(run.result, 'verified');
         assert.equal(result.visitor.verified, true);
         assert.match(run.stdout, new RegExp(`kid ${fixture.kid}, iss opencx-handoff`));
         assert.equal(
@@ -91,6 +93,8 @@ describe('handoff rehearsal against the emulator', () => {
         const run = await fixture.run(
             [
                 ...fixture.baseArgs(),
+                '--visitor',
+                'anonymous',
                 '--session-id',
                 'c0ffee00-0000-4000-8000-0000000000aa',
                 '--listen',
@@ -101,10 +105,10 @@ describe('handoff rehearsal against the emulator', () => {
         await pushing;
         assert.equal(run.exitCode, 0, run.stdout + run.stderr);
         assert.deepEqual(
-            run.result!.replies.map((reply) => reply.text),
+            handoffOf(run.result, 'anonymous').replies.map((reply) => reply.text),
             replies
         );
-        assert.ok(run.result!.stream.reconnects >= 1);
+        assert.ok(handoffOf(run.result, 'anonymous').stream.reconnects >= 1);
         const printed = replies.map((text) => run.stdout.indexOf(`Ada Agent: ${text}`));
         assert.ok(
             printed.every((index) => index >= 0),
@@ -133,6 +137,8 @@ describe('handoff rehearsal against the emulator', () => {
         })();
         const run = await fixture.run([
             ...fixture.baseArgs(),
+            '--visitor',
+            'anonymous',
             '--session-id',
             'c0ffee00-0000-4000-8000-0000000000bb',
             '--listen',
@@ -141,11 +147,14 @@ describe('handoff rehearsal against the emulator', () => {
         await revoking;
         assert.equal(run.exitCode, 0, run.stdout + run.stderr);
         assert.deepEqual(
-            run.result!.replies.map((reply) => reply.text),
+            handoffOf(run.result, 'anonymous').replies.map((reply) => reply.text),
             ['One moment please.']
         );
-        assert.match(run.result!.stream.error ?? '', /HTTP 401/);
+        assert.match(handoffOf(run.result, 'anonymous').stream.error ?? '', /HTTP 401/);
         assert.match(run.stdout, /! event stream ended: event stream: HTTP 401/);
-        assert.equal(run.result!.session?.routedQueue?.developerName, 'OpenCX_Anonymous_Visitors');
+        assert.equal(
+            handoffOf(run.result, 'anonymous').session?.routedQueue?.developerName,
+            'OpenCX_Anonymous_Visitors'
+        );
     });
 });

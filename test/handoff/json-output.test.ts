@@ -54,6 +54,10 @@ describe('--json', () => {
         const run = await runEntry(
             [
                 ...fixture.baseArgs(),
+                '--state-dir',
+                fixture.stateDir,
+                '--visitor',
+                'anonymous',
                 '--session-id',
                 'json-0001',
                 '--transcript',
@@ -69,19 +73,24 @@ describe('--json', () => {
         assert.equal(run.stderr, '');
         const document = JSON.parse(run.stdout) as {
             ok: boolean;
-            messagesSent: number;
-            replies: { text: string }[];
+            handoffs: {
+                messagesSent: number;
+                replies: { text: string }[];
+                session: { routedQueue: { developerName: string } };
+            }[];
             checks: { name: string; ok: boolean }[];
-            session: { routedQueue: { developerName: string } };
+            verdict: { needed: string; line: string };
         };
         assert.equal(document.ok, true);
-        assert.equal(document.messagesSent, 2);
+        const [handoff] = document.handoffs;
+        assert.equal(handoff.messagesSent, 2);
         assert.deepEqual(
-            document.replies.map((reply) => reply.text),
+            handoff.replies.map((reply) => reply.text),
             ['Hello from the console']
         );
-        assert.equal(document.session.routedQueue.developerName, 'OpenCX_Anonymous_Visitors');
+        assert.equal(handoff.session.routedQueue.developerName, 'OpenCX_Anonymous_Visitors');
         assert.ok(document.checks.length >= 3);
+        assert.equal(document.verdict.needed, 'verified');
         // Exactly one JSON value: re-serialising it gives back the whole of stdout.
         assert.equal(`${JSON.stringify(document, null, 2)}\n`, run.stdout);
         // The transcript reached the conversation as the visitor's second message.
@@ -114,9 +123,12 @@ describe('--json', () => {
     });
 
     test('an error is one document too, with a non-zero exit code and an empty stderr', async () => {
-        const run = await runEntry([...fixture.baseArgs(), '--es-name', 'Nope', '--json'], {
-            SF_ACCESS_TOKEN: fixture.emulator.state.accessToken
-        });
+        const run = await runEntry(
+            [...fixture.baseArgs(), '--state-dir', fixture.stateDir, '--es-name', 'Nope', '--json'],
+            {
+                SF_ACCESS_TOKEN: fixture.emulator.state.accessToken
+            }
+        );
         assert.equal(run.code, 2);
         assert.equal(run.stderr, '');
         const document = JSON.parse(run.stdout) as { ok: boolean; error: { code: string } };

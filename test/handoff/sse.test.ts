@@ -1,10 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-    ServerSentEventParser,
-    formatServerSentEvent,
-    type ServerSentEvent
-} from '../../scripts/handoff/sse.ts';
+import { ServerSentEventParser, type ServerSentEvent } from '../../scripts/handoff/sse.ts';
+import { parseConversationEvent } from '../../scripts/handoff/miaw-client.ts';
+import { salesforceEvent, salesforcePing } from '../../testkit/emulator/index.ts';
 
 const encoder = new TextEncoder();
 
@@ -66,10 +64,38 @@ describe('server-sent events parser', () => {
         assert.equal(parser.retryMs, 1500);
     });
 
-    test('formatServerSentEvent round-trips through the parser', () => {
-        const wire = formatServerSentEvent({ id: '12', type: 'X', data: 'line1\nline2' });
-        assert.deepEqual(parseAll([wire]), [
-            { type: 'X', data: 'line1\nline2', lastEventId: '12' }
-        ]);
+    test("the event router's own bytes (the emulator's independent writer): no space after the colon, pings between events", () => {
+        const data = JSON.stringify({
+            conversationId: 'c-1',
+            conversationEntry: {
+                identifier: 'e-1',
+                entryType: 'Message',
+                sender: { role: 'Agent' },
+                senderDisplayName: 'Ada: "hi"',
+                entryPayload: JSON.stringify({
+                    abstractMessage: { staticContent: { formatType: 'Text', text: 'Grüße: a:b' } }
+                })
+            }
+        });
+        const wire =
+            salesforcePing() +
+            salesforceEvent({ id: 1042, type: 'CONVERSATION_MESSAGE', data }) +
+            salesforcePing();
+        assert.equal(wire.split('\n')[3], 'id:1042');
+        const bytes = encoder.encode(wire);
+        const byteByByte = parseAll([...bytes].map((byte) => Uint8Array.of(byte)));
+        assert.deepEqual(byteByByte, parseAll([wire]));
+        assert.deepEqual(
+            byteByByte.map((event) => [event.type, event.lastEventId]),
+            [
+                ['ping', ''],
+                ['CONVERSATION_MESSAGE', '1042'],
+                // A keep-alive carries no id: Last-Event-Id stays on the last conversation event.
+                ['ping', '1042']
+            ]
+        );
+        assert.equal(byteByByte[1].data, data);
+        assert.equal(parseConversationEvent(byteByByte[0]), null);
+        assert.equal(parseConversationEvent(byteByByte[1])?.text, 'Grüße: a:b');
     });
 });

@@ -4,16 +4,49 @@
 // hand at API 66 (provisioning prints it): publish the deployment in Setup. And a way to run
 // `npm run handoff:test` in-process against it.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../testkit/emulator/index.ts';
-import { miawRoutes, type MiawOptions } from '../../testkit/emulator/index.ts';
+import {
+    miawRoutes,
+    setChannelAuthMode,
+    startEmulator,
+    type Emulator,
+    type EmulatorModule,
+    type MiawOptions
+} from '../../testkit/emulator/index.ts';
 import { runProvision } from '../../scripts/provision/run.ts';
 import { keyId, readPrivateKey } from '../../scripts/lib/identity-key.ts';
 import { runHandoffCommand, type CommandOutcome } from '../../scripts/handoff/command.ts';
+import type { HandoffReport, RehearsalResult } from '../../scripts/handoff/rehearse.ts';
+
+/** The handoff of one visitor kind in a result (fails the test when there is none). */
+export function handoffOf(
+    result: RehearsalResult | undefined,
+    kind: 'anonymous' | 'verified'
+): HandoffReport {
+    const handoff = result?.handoffs.find((item) => item.visitor.kind === kind);
+    if (!handoff) throw new Error(`no ${kind} handoff in ${JSON.stringify(result?.visitors)}`);
+    return handoff;
+}
 
 export const ISSUER = 'opencx-handoff';
+
+/**
+ * A fixed identity key whose kid (RFC 7638 thumbprint) starts with "-", as about 1 in 64 random
+ * keys' do: every run signs with it, so `--kid <id>` is tested on the hard case each time, not by
+ * chance. A test key, registered only in the emulator.
+ */
+export const DASH_KID_KEY_PATH = new URL('./fixtures/dash-kid-key.pem', import.meta.url).pathname;
+
+export interface HandoffFixtureOptions extends MiawOptions {
+    /** Route modules registered before the MIAW routes (theirs win). */
+    modules?: EmulatorModule[];
+    /** A private key (PEM file) provisioning finds in place instead of generating one. */
+    keyPath?: string;
+    /** The channel's user verification (default: as force-app ships it, Auth). */
+    channelAuthMode?: 'Auth' | 'UnAuth';
+}
 
 export interface HandoffFixture {
     emulator: Emulator;
@@ -27,6 +60,8 @@ export interface HandoffFixture {
     run(argv: string[], options?: { stopAfterReplies?: number }): Promise<CommandRun>;
     /** The flags that point the command at the emulator. */
     baseArgs(): string[];
+    /** Where the command keeps its state (the fixture's own .opencx). */
+    stateDir: string;
     stop(): Promise<void>;
 }
 
@@ -66,6 +101,7 @@ async function provision(emulator: Emulator, dir: string): Promise<string> {
             rotateKey: false,
             updateApiKey: false,
             stateDir: join(dir, '.opencx'),
+            env: {},
             readApiKey: async () => 'sk-test-not-a-real-key'
         },
         { stdout: (line) => (output += line), stderr: (line) => (output += line) }
@@ -86,14 +122,26 @@ export function publishDeployment(emulator: Emulator): void {
     emulator.state.publishedDeployments.set(deployment.Id, 1);
 }
 
-export async function startHandoffFixture(options: MiawOptions = {}): Promise<HandoffFixture> {
+export async function startHandoffFixture(
+    options: HandoffFixtureOptions = {}
+): Promise<HandoffFixture> {
     const emulator = await startEmulator({
-        modules: [miawRoutes(options)],
+        modules: [...(options.modules ?? []), miawRoutes(options)],
         users: ['ada@acme.example']
     });
     const dir = mkdtempSync(join(tmpdir(), 'handoff-test-'));
+    const stateDir = join(dir, '.opencx');
+    if (options.keyPath) {
+        mkdirSync(join(stateDir, emulator.state.orgId), { recursive: true, mode: 0o700 });
+        writeFileSync(
+            join(stateDir, emulator.state.orgId, 'identity-key.pem'),
+            readFileSync(options.keyPath),
+            { mode: 0o600 }
+        );
+    }
     const keyPath = await provision(emulator, dir);
     publishDeployment(emulator);
+    if (options.channelAuthMode) setChannelAuthMode(emulator, options.channelAuthMode);
     const otherKeyPath = join(dir, 'other-key.pem');
     writeFileSync(
         otherKeyPath,
@@ -109,6 +157,7 @@ export async function startHandoffFixture(options: MiawOptions = {}): Promise<Ha
         kid: keyId(readPrivateKey(readFileSync(keyPath, 'utf8'))),
         otherKeyPath,
         dir,
+        stateDir,
         baseArgs: () => [
             '--instance-url',
             emulator.url,
@@ -124,7 +173,8 @@ export async function startHandoffFixture(options: MiawOptions = {}): Promise<Ha
                 stdout: (text) => (stdout += text),
                 stderr: (text) => (stderr += text),
                 env: { SF_ACCESS_TOKEN: emulator.state.accessToken },
-                stopAfterReplies: runOptions.stopAfterReplies
+                stopAfterReplies: runOptions.stopAfterReplies,
+                stateDir
             });
             return { ...outcome, stdout, stderr };
         },

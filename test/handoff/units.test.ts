@@ -42,7 +42,7 @@ const queues = new Set(['Q_First', 'Q_Second', 'Q_Anon', 'OpenCX_Fallback']);
 
 describe('expected queue from the rule records', () => {
     test('first active rule by developer name, trimmed and case-insensitive', () => {
-        assert.deepEqual(expectedQueue('VERIFIED', rules, queues), {
+        assert.deepEqual(expectedQueue('VERIFIED', rules, queues, 'OpenCX_Fallback'), {
             queueDeveloperName: 'Q_First',
             rule: 'A_Verified',
             reason: 'rule A_Verified ( verified )'
@@ -50,14 +50,23 @@ describe('expected queue from the rule records', () => {
     });
     test('inactive rule, unknown value, blank value, missing queue: the fallback', () => {
         assert.equal(
-            expectedQueue('Anonymous', rules, queues).queueDeveloperName,
+            expectedQueue('Anonymous', rules, queues, 'OpenCX_Fallback').queueDeveloperName,
             'OpenCX_Fallback'
         );
-        assert.equal(expectedQueue('Martian', rules, queues).queueDeveloperName, 'OpenCX_Fallback');
-        assert.equal(expectedQueue('  ', rules, queues).reason, 'Chat_Consumer_Type is blank');
-        assert.equal(expectedQueue(undefined, rules, queues).queueDeveloperName, 'OpenCX_Fallback');
+        assert.equal(
+            expectedQueue('Martian', rules, queues, 'OpenCX_Fallback').queueDeveloperName,
+            'OpenCX_Fallback'
+        );
+        assert.equal(
+            expectedQueue('  ', rules, queues, 'OpenCX_Fallback').reason,
+            'Chat_Consumer_Type is blank'
+        );
+        assert.equal(
+            expectedQueue(undefined, rules, queues, 'OpenCX_Fallback').queueDeveloperName,
+            'OpenCX_Fallback'
+        );
         assert.match(
-            expectedQueue('ghost', rules, queues).reason,
+            expectedQueue('ghost', rules, queues, 'OpenCX_Fallback').reason,
             /names queue Q_Missing, which does not exist/
         );
     });
@@ -116,13 +125,27 @@ describe('flags and discovery', () => {
     });
     test('defaults', () => {
         const options = parseCli(['-o', 'acme']);
-        assert.equal(options.esName, 'OpenCX_Handoff');
+        // The deployment's name comes from force-app when not given.
+        assert.equal(options.esName, undefined);
+        assert.equal(options.visitor, 'both');
+        assert.equal(options.visitorVerification, undefined);
         assert.equal(options.listenSeconds, 30);
         assert.equal(options.message, 'I want to talk to a human');
         assert.equal(
             parseCli(['-o', 'acme', '--messaging-host', 'https://acme.my.salesforce-scrt.com/x'])
                 .messagingHost,
             'https://acme.my.salesforce-scrt.com'
+        );
+    });
+    test('values that start with "-" (base64url key ids) are taken as values', () => {
+        const options = parseCli(['-o', 'acme', '--kid', '-IUeU_367U4', '--message', '-hi']);
+        assert.equal(options.kid, '-IUeU_367U4');
+        assert.equal(options.message, '-hi');
+    });
+    test("the fallback queue is the caller's (read from the channel metadata)", () => {
+        assert.equal(
+            expectedQueue('Martian', [], new Set(), 'Other_Fallback').queueDeveloperName,
+            'Other_Fallback'
         );
     });
 });

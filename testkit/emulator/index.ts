@@ -11,17 +11,22 @@ export { Emulator, type EmulatorModule } from './server.ts';
 export type { CallRecord, Fault, FaultEffect, EmulatorRequest, EmulatorReply } from './server.ts';
 // Messaging for In-App and Web (the MIAW API a custom client calls), routed by the project's flow.
 export {
+    channelVerifiesUsers,
     dropEventStreams,
     findDeployment,
     miawRoutes,
     miawState,
     onlyConversation,
     pushAgentReply,
+    setChannelAuthMode,
+    stallEventStreams,
     waitForConversation,
     type DeploymentInfo,
     type MiawOptions,
     type MiawState
 } from './routes/miaw.ts';
+// The event router's wire format, written independently of the client's parser.
+export { salesforceEvent, salesforcePing, type WireEvent } from './routes/miaw-events.ts';
 // OpenCX's API (GET/PATCH /chat/sessions/{id}) and the org's verdict on end (docs/beyond-handoff.md).
 export {
     addOpenCxSession,

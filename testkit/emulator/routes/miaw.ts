@@ -18,12 +18,23 @@
 // emulator does what the one detailed public field report says Salesforce does: 200 with a guest
 // (UNAUTH) token, the visitor silently becomes anonymous. Salesforce's documentation does not say;
 // `identityFailure: 'reject'` makes it answer 401 instead, so the client is tested for both.
+//
+// User verification is a per-channel switch (the channel's embeddedConfig authMode, read from the
+// channel metadata the org holds: see channelVerifiesUsers). Salesforce's material never shows one
+// channel taking both kinds of visitor ("we don't support chatting with verified users alongside
+// unverified users", in-app SDK guides), so the emulator takes the harsher reading both ways:
+// - authMode Auth: the unauthenticated token endpoint answers 400 BAD_REQUEST "Set the auth mode
+//   to false." (third-party reports of real orgs);
+// - authMode UnAuth (or anything but Auth): the authenticated token endpoint is refused with a 400 as well. No report
+//   shows this answer; its text is the emulator's own and a client must not match on it.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { decodeProtectedHeader, importJWK, importX509, jwtVerify, type JWK } from 'jose';
 import type { Emulator, EmulatorModule, EmulatorReply, EmulatorRequest } from '../server.ts';
 import type { OrgState } from '../state.ts';
-import { formatServerSentEvent } from '../../../scripts/handoff/sse.ts';
+import { readMessagingChannel, children, text } from '../../metadata/index.ts';
+import { customMetadataSObjects } from '../../flow-evaluator/force-app.ts';
+import { DEFAULT_PING_INTERVAL_MS, salesforceEvent, salesforcePing } from './miaw-events.ts';
 import {
     defineRoutingTypes,
     deploymentChannel,
@@ -37,6 +48,8 @@ export interface MiawOptions {
     identityFailure?: 'guest' | 'reject';
     /** Keyset the channel verifies identity tokens against. */
     keysetName?: string;
+    /** Keep-alive interval of open event streams. */
+    pingIntervalMs?: number;
 }
 
 interface MiawToken {
@@ -72,6 +85,8 @@ export interface MiawState {
     events: StoredEvent[];
     streams: Set<{ subject: string; response: ServerResponse }>;
     nextEventId: number;
+    /** Test hook: the event stream accepts the request and never answers (no status, no headers). */
+    stallEventStream: boolean;
     /** Calls by operation (tests count them). */
     calls: Record<string, number>;
 }
@@ -80,13 +95,15 @@ export function miawState(state: OrgState, options: MiawOptions = {}): MiawState
     return state.extension<MiawState>('miaw', () => ({
         options: {
             identityFailure: options.identityFailure ?? 'guest',
-            keysetName: options.keysetName ?? 'OpenCX_Identity_Keys'
+            keysetName: options.keysetName ?? 'OpenCX_Identity_Keys',
+            pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS
         },
         tokens: new Map(),
         conversations: new Map(),
         events: [],
         streams: new Set(),
         nextEventId: 1000,
+        stallEventStream: false,
         calls: {}
     }));
 }
@@ -96,6 +113,8 @@ export function miawRoutes(options: MiawOptions = {}): EmulatorModule {
         const miaw = miawState(emulator.state, options);
         // The records a conversation creates are queryable from the start, as in an org.
         defineRoutingTypes(emulator.state);
+        seedChannelMetadata(emulator.state);
+        exposeShippedRuleFields(emulator.state);
         const count = (operation: string) => {
             miaw.calls[operation] = (miaw.calls[operation] ?? 0) + 1;
         };
@@ -127,6 +146,9 @@ export function miawRoutes(options: MiawOptions = {}): EmulatorModule {
                 const body = objectBody(req);
                 const problem = deploymentProblem(emulator.state, body.orgId, body.esDeveloperName);
                 if (problem) return miawError(400, problem);
+                if (channelVerifiesUsers(emulator.state, String(body.esDeveloperName))) {
+                    return badRequest('Set the auth mode to false.');
+                }
                 return issueToken(miaw, emulator.state, String(body.esDeveloperName), null);
             },
             { auth: false, isWrite: true }
@@ -140,6 +162,10 @@ export function miawRoutes(options: MiawOptions = {}): EmulatorModule {
                 const body = objectBody(req);
                 const problem = deploymentProblem(emulator.state, body.orgId, body.esDeveloperName);
                 if (problem) return miawError(400, problem);
+                if (!channelVerifiesUsers(emulator.state, String(body.esDeveloperName))) {
+                    // The harsher reading (see the file comment); the text is the emulator's own.
+                    return badRequest('User verification is not enabled for this deployment.');
+                }
                 if (
                     body.authorizationType !== 'JWT' ||
                     typeof body.customerIdentityToken !== 'string'
@@ -266,8 +292,10 @@ export function miawRoutes(options: MiawOptions = {}): EmulatorModule {
         emulator.route(
             'GET',
             '/eventrouter/v1/sse',
-            (req): EmulatorReply => {
+            (req): EmulatorReply | Promise<EmulatorReply> => {
                 count('sse');
+                // Held until the client gives up: the server never writes a status line.
+                if (miaw.stallEventStream) return new Promise<EmulatorReply>(() => {});
                 const token = bearer(miaw, req);
                 if (!token) return miawError(401, 'Unauthorized');
                 if (req.headers['x-org-id'] !== emulator.state.orgId) {
@@ -283,20 +311,21 @@ export function miawRoutes(options: MiawOptions = {}): EmulatorModule {
                     },
                     stream: (response) => {
                         const client = { subject: token.subject, response };
-                        response.write(': connected\n\n');
                         for (const event of miaw.events) {
                             if (event.subject === token.subject && event.id > after) {
-                                response.write(
-                                    formatServerSentEvent({
-                                        id: String(event.id),
-                                        type: event.type,
-                                        data: event.data
-                                    })
-                                );
+                                response.write(salesforceEvent(event));
                             }
                         }
                         miaw.streams.add(client);
-                        response.on('close', () => miaw.streams.delete(client));
+                        const ping = setInterval(
+                            () => response.write(salesforcePing()),
+                            miaw.options.pingIntervalMs
+                        );
+                        ping.unref();
+                        response.on('close', () => {
+                            clearInterval(ping);
+                            miaw.streams.delete(client);
+                        });
                     }
                 };
             },
@@ -367,6 +396,74 @@ function miawError(status: number, message: string): EmulatorReply {
     return { status, body: { code: status, message } };
 }
 
+/** The shape third-party reports quote for the token endpoints' refusals. */
+function badRequest(message: string): EmulatorReply {
+    return { status: 400, body: { code: 'BAD_REQUEST', message } };
+}
+
+/**
+ * The org's channel metadata, as a deploy of force-app leaves it, unless a test or a Metadata API
+ * deploy through the emulator already put the channel there.
+ */
+function seedChannelMetadata(state: OrgState): void {
+    const store = state.metadataOfType('MessagingChannel');
+    for (const row of state.data.hasType('MessagingChannel')
+        ? state.data.all('MessagingChannel')
+        : []) {
+        const name = String(row.DeveloperName);
+        if (store.has(name)) continue;
+        const config = children(readMessagingChannel(name), 'embeddedConfig')[0];
+        store.set(name, { fullName: name, embeddedConfig: { authMode: text(config, 'authMode') } });
+    }
+}
+
+/**
+ * The routing flow reads Requires_Verified_Identity__c from the shipped rule records (see
+ * miaw-routing.ts); the org's REST API must show the same field on OpenCX_Routing_Rule__mdt, as a
+ * deploy of force-app leaves it, or a query of the rules would see less than the flow does.
+ */
+function exposeShippedRuleFields(state: OrgState): void {
+    const type = 'OpenCX_Routing_Rule__mdt';
+    const field = 'Requires_Verified_Identity__c';
+    const schema = state.data.hasType(type) ? state.data.schema(type) : undefined;
+    if (!schema || !schema.fields || schema.fields.includes(field)) return;
+    state.data.define(type, { ...schema, fields: [...schema.fields, field] });
+    const shipped = customMetadataSObjects(type);
+    for (const row of state.data.all(type)) {
+        if (typeof row[field] === 'boolean') continue;
+        const value = shipped.find((rule) => rule.DeveloperName === row.DeveloperName)?.[field];
+        state.data.update(type, row.Id, { [field]: value === true });
+    }
+}
+
+/** True when the deployment's channel has user verification on (embeddedConfig authMode Auth). */
+export function channelVerifiesUsers(state: OrgState, esDeveloperName: string): boolean {
+    const channel = deploymentChannel(esDeveloperName)?.channel ?? '';
+    const component = state.metadataOfType('MessagingChannel').get(channel);
+    const config = component?.embeddedConfig as { authMode?: unknown } | undefined;
+    return config?.authMode === 'Auth';
+}
+
+/**
+ * Test hook: switches the channel's user verification, as an admin does in Setup or a deploy of
+ * the other mode does ('Auth' = verified; 'UnAuth' = open).
+ */
+export function setChannelAuthMode(
+    emulator: Emulator,
+    authMode: 'Auth' | 'UnAuth',
+    channelName = 'OpenCX_Messaging'
+): void {
+    const store = emulator.state.metadataOfType('MessagingChannel');
+    const current = store.get(channelName) ?? { fullName: channelName };
+    const config = (current.embeddedConfig ?? {}) as Record<string, unknown>;
+    store.set(channelName, { ...current, embeddedConfig: { ...config, authMode } });
+}
+
+/** Test hook: the event stream never answers (hung server) until set back to false. */
+export function stallEventStreams(emulator: Emulator, stalled = true): void {
+    miawState(emulator.state).stallEventStream = stalled;
+}
+
 function objectBody(req: EmulatorRequest): Record<string, unknown> {
     return req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
 }
@@ -415,7 +512,7 @@ function publishEvent(miaw: MiawState, subject: string, type: string, data: unkn
     miaw.nextEventId += 1;
     const event: StoredEvent = { id: miaw.nextEventId, subject, type, data: JSON.stringify(data) };
     miaw.events.push(event);
-    const wire = formatServerSentEvent({ id: String(event.id), type, data: event.data });
+    const wire = salesforceEvent(event);
     for (const stream of miaw.streams) {
         if (stream.subject === subject) stream.response.write(wire);
     }
