@@ -212,6 +212,14 @@ function printDashboard(context: ProvisionContext, out: RunOutput): number {
     });
     out.say('');
     for (const line of formatDashboard(values)) out.say(line);
+    if (!dryRun) {
+        // The admin's path goes on with the rehearsal (as the deploy names provisioning).
+        const { targetOrg, instanceUrl } = context.options;
+        const target = targetOrg ? `--target-org ${targetOrg}` : `--instance-url ${instanceUrl}`;
+        out.result.next = `npm run handoff:test -- ${target}`;
+        out.say('');
+        out.say(`Next: ${String(out.result.next)}`);
+    }
     return out.finish(EXIT.ok);
 }
 

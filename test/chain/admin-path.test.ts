@@ -117,6 +117,8 @@ function pathInMode(mode: 'verified' | 'open', asChildren: boolean) {
             assert.equal(run.code, 0, text(run));
             const result = json(run);
             assert.equal(result.visitorVerification, mode);
+            // Each command names the next one: deploy → provision → handoff:test.
+            assert.match(String(result.next), /^npm run handoff:test -- --instance-url http/);
             const steps = result.steps as {
                 step: string;
                 outcome: string;
