@@ -571,41 +571,41 @@ export class EventSubscription {
     }
 
     private async connectOnce(onOpen: () => void): Promise<void> {
+        // One watch per connection: close() aborts it, and so do the two deadlines (no status and
+        // headers in time; no byte at all, not even a keep-alive, for too long).
+        const watch = new ConnectionWatch(this.controller.signal);
+        try {
+            const connectTimeoutMs = this.options.connectTimeoutMs ?? 10_000;
+            watch.arm(
+                `no answer within ${Math.round(connectTimeoutMs / 1000)} s`,
+                connectTimeoutMs
+            );
+            const response = await this.fetchStream(watch);
+            onOpen();
+            await this.readEvents(response.body!, watch);
+        } finally {
+            watch.dispose();
+        }
+    }
+
+    private async fetchStream(watch: ConnectionWatch): Promise<Response> {
         const headers: Record<string, string> = {
             Accept: 'text/event-stream',
             Authorization: `Bearer ${this.auth.accessToken}`,
             'X-Org-Id': this.auth.orgId
         };
         if (this.lastEventId) headers['Last-Event-Id'] = this.lastEventId;
-        // One controller per connection: close() aborts it, and so do the two deadlines (no status
-        // and headers in time; no byte at all, not even a keep-alive, for too long).
-        const connection = new AbortController();
-        const abortConnection = () => connection.abort();
-        this.controller.signal.addEventListener('abort', abortConnection, { once: true });
-        const connectTimeoutMs = this.options.connectTimeoutMs ?? 10_000;
-        let deadlineMissed = '';
-        const missDeadline = (what: string) => () => {
-            deadlineMissed = what;
-            connection.abort();
-        };
-        let deadline = setTimeout(
-            missDeadline(`no answer within ${Math.round(connectTimeoutMs / 1000)} s`),
-            connectTimeoutMs
-        );
-        const origin = new URL(this.url).origin;
         let response: Response;
         try {
-            response = await this.fetchImpl(this.url, { headers, signal: connection.signal });
+            response = await this.fetchImpl(this.url, { headers, signal: watch.signal });
         } catch (error) {
-            clearTimeout(deadline);
-            this.controller.signal.removeEventListener('abort', abortConnection);
             throw new MiawError(
-                `event stream: cannot reach ${origin} (${deadlineMissed || networkReason(error)})`,
+                `event stream: cannot reach ${new URL(this.url).origin} (${watch.missed || networkReason(error)})`,
                 'unreachable',
                 'event stream'
             );
         }
-        clearTimeout(deadline);
+        watch.disarm();
         if (!response.ok || !response.body) {
             const text = await response.text().catch(() => '');
             throw new MiawError(
@@ -616,27 +616,29 @@ export class EventSubscription {
                 text
             );
         }
-        onOpen();
-        // A fresh parser per connection: a half-received event from a dropped connection is
-        // discarded (the server replays it after Last-Event-Id).
+        return response;
+    }
+
+    /** Reads events until the stream ends; a fresh parser per connection drops a half event. */
+    private async readEvents(
+        body: ReadableStream<Uint8Array>,
+        watch: ConnectionWatch
+    ): Promise<void> {
         const parser = new ServerSentEventParser(this.lastEventId);
-        const reader = response.body.getReader();
+        const reader = body.getReader();
         const idleTimeoutMs = this.options.idleTimeoutMs ?? 60_000;
-        const idle = missDeadline(`silent for ${Math.round(idleTimeoutMs / 1000)} s`);
-        deadline = setTimeout(idle, idleTimeoutMs);
+        const idle = `silent for ${Math.round(idleTimeoutMs / 1000)} s`;
         try {
             for (;;) {
+                watch.arm(idle, idleTimeoutMs);
                 let chunk: Awaited<ReturnType<typeof reader.read>>;
                 try {
                     chunk = await reader.read();
                 } catch (error) {
-                    throw new Error(deadlineMissed || networkReason(error));
+                    throw new Error(watch.missed || networkReason(error));
                 }
-                clearTimeout(deadline);
-                deadline = setTimeout(idle, idleTimeoutMs);
-                const { done, value } = chunk;
-                if (done) break;
-                for (const event of parser.push(value)) {
+                if (chunk.done) break;
+                for (const event of parser.push(chunk.value)) {
                     this.lastEventId = event.lastEventId;
                     this.eventsReceived += 1;
                     this.handlers.onEvent(event);
@@ -644,12 +646,44 @@ export class EventSubscription {
                 this.lastEventId = parser.lastEventId;
             }
         } finally {
-            clearTimeout(deadline);
-            this.controller.signal.removeEventListener('abort', abortConnection);
             parser.end();
             reader.releaseLock();
-            connection.abort();
         }
+    }
+}
+
+/** An abort signal for one connection, tied to the subscription's and to a resettable deadline. */
+class ConnectionWatch {
+    private readonly controller = new AbortController();
+    private timer: NodeJS.Timeout | undefined;
+    private readonly abort = () => this.controller.abort();
+    /** What deadline was missed ('' while none). */
+    missed = '';
+
+    constructor(private readonly parent: AbortSignal) {
+        parent.addEventListener('abort', this.abort, { once: true });
+    }
+
+    get signal(): AbortSignal {
+        return this.controller.signal;
+    }
+
+    arm(what: string, ms: number): void {
+        this.disarm();
+        this.timer = setTimeout(() => {
+            this.missed = what;
+            this.controller.abort();
+        }, ms);
+    }
+
+    disarm(): void {
+        clearTimeout(this.timer);
+    }
+
+    dispose(): void {
+        this.disarm();
+        this.parent.removeEventListener('abort', this.abort);
+        this.controller.abort();
     }
 }
 
