@@ -65,7 +65,8 @@ async function diagnoseDeployment(
     return new HandoffError(
         'deployment-not-published',
         `The deployment "${name}" exists in the org but the messaging host does not serve it: it is ${found.IsEnabled === false ? 'disabled' : 'not published'}.`,
-        `Setup → Embedded Service Deployments → ${name} → Publish (after every change to it), then wait a few minutes and rerun.`
+        // Right after `npm run deploy` this is what an org shows: provisioning publishes it.
+        `Setup → Embedded Service Deployments → ${name} → Publish (after every change to it), or run npm run provision (it activates the channel and publishes the deployment); then wait a few minutes and rerun.`
     );
 }
 

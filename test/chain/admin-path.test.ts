@@ -277,6 +277,27 @@ describe('one opencx.config.json for every command', () => {
     });
 });
 
+describe('a rehearsal before provisioning', () => {
+    test('names npm run provision, which activates the channel and publishes the deployment', async () => {
+        const path = await AdminPath.start('verified');
+        try {
+            assert.equal((await path.deploy()).code, 0);
+            const run = await path.rehearse();
+            assert.equal(run.code, 2, text(run));
+            assert.match(run.stderr, /it is not published\./);
+            assert.match(
+                run.stderr,
+                /fix: Setup → .* or run npm run provision \(it activates the channel and publishes/
+            );
+            const provision = await path.provision();
+            assert.equal(provision.code, 0, text(provision));
+            assert.equal((await path.rehearse()).code, 0);
+        } finally {
+            await path.stop();
+        }
+    });
+});
+
 describe('open first, verified later: the key set arrives with the later deploy', () => {
     test('provision names npm run deploy until the key set is deployed; then the chain passes in verified mode', async () => {
         const path = await AdminPath.start('open');
