@@ -172,8 +172,11 @@ export default class OpencxBeyondHandoff extends LightningElement {
             const shown = verdictMessage(result ?? {});
             this.message = shown.text;
             this.messageIsError = shown.isError;
-            if (!shown.isError)
+            if (!shown.isError) {
                 this.sentStatus = text(result.sessionStatus) ?? verdict;
+                // The panel reloads the OpenCX session, so its details show the new status too.
+                this.dispatchEvent(new CustomEvent('verdictsent'));
+            }
         }
         catch (error) {
             const payload = error?.body;

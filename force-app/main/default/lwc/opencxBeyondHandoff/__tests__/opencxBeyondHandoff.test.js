@@ -134,8 +134,11 @@ describe('Resolved / Not resolved', () => {
             alreadySent: false
         });
         const element = await beyond(samples.continued);
+        const sent = jest.fn();
+        element.addEventListener('verdictsent', sent);
         $(element, '.verdict-resolved').click();
         await flush();
+        expect(sent).toHaveBeenCalledTimes(1);
         expect(sendVerdict).toHaveBeenCalledWith({
             messagingSessionId: RECORD_ID,
             verdict: 'closed_resolved'
@@ -190,12 +193,15 @@ describe('Resolved / Not resolved', () => {
     it('an Apex error is shown as text', async () => {
         sendVerdict.mockRejectedValue({ body: { message: '<b>boom</b>' } });
         const element = await beyond(samples.continued);
+        const sent = jest.fn();
+        element.addEventListener('verdictsent', sent);
         $(element, '.verdict-resolved').click();
         await flush();
         expect($(element, '.verdict-message').textContent).toBe(
             label('OpenCX_Beyond_Failed_Other', '<b>boom</b>')
         );
         expect(element.shadowRoot.querySelector('b')).toBeNull();
+        expect(sent).not.toHaveBeenCalled();
     });
 });
 
@@ -256,6 +262,14 @@ describe('inside the panel', () => {
         expect(child.recordId).toBe(RECORD_ID);
         const routing = $(element, `dd[data-label="${label('OpenCX_Panel_Routing')}"]`);
         expect(squash(routing.textContent)).toBe(samples.continued.routing.decision);
+    });
+
+    it('a sent verdict makes the panel reload the OpenCX session (its status in details)', async () => {
+        const element = await panelWith(samples.continued);
+        getConversation.mockClear?.();
+        $(element, 'c-opencx-beyond-handoff').dispatchEvent(new CustomEvent('verdictsent'));
+        await flush();
+        expect(getConversation).toHaveBeenCalledWith({ messagingSessionId: RECORD_ID, refresh: true });
     });
 
     it('a conversation without a recorded decision has no routing row', async () => {
