@@ -46,10 +46,15 @@ function checkLine(check: Check): CheckLine {
     };
 }
 
+/** A signed call that came back as a guest is Salesforce's silent fallback: not a pass. */
+function attemptPassed(attempt: TokenAttempt): boolean {
+    return attempt.ok && (attempt.way !== 'signed' || attempt.subjectKind === 'AUTH');
+}
+
 export function renderTokenTable(attempts: TokenAttempt[]): string[] {
     return attempts.map(
         (attempt) =>
-            `  ${attempt.kind.padEnd(9)} ${attempt.way.padEnd(15)} ${String(attempt.status ?? '-').padEnd(4)} ${(attempt.subjectKind ?? '-').padEnd(6)} ${attempt.ok ? SYMBOLS.pass : SYMBOLS.fail} ${attempt.endpoint}`
+            `  ${attempt.kind.padEnd(9)} ${attempt.way.padEnd(15)} ${String(attempt.status ?? '-').padEnd(4)} ${(attempt.subjectKind ?? '-').padEnd(6)} ${attemptPassed(attempt) ? SYMBOLS.pass : SYMBOLS.fail} ${attempt.endpoint}`
     );
 }
 

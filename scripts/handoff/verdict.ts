@@ -47,7 +47,7 @@ export function decideVerdict(attempts: TokenAttempt[], mode: VisitorVerificatio
 
 function openVerdict(mode: VisitorVerification): Verdict {
     const base =
-        "Mode: open: the channel takes guests and refuses identity tokens, so every visitor is a guest and Chat_Consumer_Type is OpenCX's claim alone (OpenCX must request guest tokens for verified visitors too).";
+        "Mode: open: the channel takes guests and refuses identity tokens, so every visitor is a guest and Chat_Consumer_Type is OpenCX's claim alone (OpenCX must request guest tokens for verified visitors too; rules for verified visitors take the claim only when OpenCX Setting Allow_Unchecked_Verified_Claims__c is on).";
     if (mode === 'open') {
         return {
             channel: 'open',

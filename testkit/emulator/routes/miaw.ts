@@ -119,219 +119,247 @@ export function miawRoutes(options: MiawOptions = {}): EmulatorModule {
             miaw.calls[operation] = (miaw.calls[operation] ?? 0) + 1;
         };
 
-        emulator.route(
-            'GET',
-            '/embeddedservice/v1/embedded-service-config',
-            (req) => {
-                count('config');
-                const problem = deploymentProblem(
-                    emulator.state,
-                    req.query.get('orgId'),
-                    req.query.get('esConfigName')
-                );
-                if (problem) return miawError(400, problem);
-                return {
-                    status: 200,
-                    body: deploymentConfiguration(emulator.state, req.query.get('esConfigName')!)
-                };
-            },
-            { auth: false }
-        );
-
-        emulator.route(
-            'POST',
-            '/iamessage/api/v2/authorization/unauthenticated/access-token',
-            (req) => {
-                count('token');
-                const body = objectBody(req);
-                const problem = deploymentProblem(emulator.state, body.orgId, body.esDeveloperName);
-                if (problem) return miawError(400, problem);
-                if (channelVerifiesUsers(emulator.state, String(body.esDeveloperName))) {
-                    return badRequest('Set the auth mode to false.');
-                }
-                return issueToken(miaw, emulator.state, String(body.esDeveloperName), null);
-            },
-            { auth: false, isWrite: true }
-        );
-
-        emulator.route(
-            'POST',
-            '/iamessage/api/v2/authorization/authenticated/access-token',
-            async (req) => {
-                count('token');
-                const body = objectBody(req);
-                const problem = deploymentProblem(emulator.state, body.orgId, body.esDeveloperName);
-                if (problem) return miawError(400, problem);
-                if (!channelVerifiesUsers(emulator.state, String(body.esDeveloperName))) {
-                    // The harsher reading (see the file comment); the text is the emulator's own.
-                    return badRequest('User verification is not enabled for this deployment.');
-                }
-                if (
-                    body.authorizationType !== 'JWT' ||
-                    typeof body.customerIdentityToken !== 'string'
-                ) {
-                    return miawError(
-                        400,
-                        'authorizationType JWT and a customerIdentityToken are required.'
-                    );
-                }
-                const verdict = await verifyIdentityToken(
-                    emulator.state,
-                    miaw.options.keysetName,
-                    body.customerIdentityToken
-                );
-                if (!verdict.ok && miaw.options.identityFailure === 'reject') {
-                    return miawError(401, `Unauthorized: ${verdict.reason}`);
-                }
-                return issueToken(
-                    miaw,
-                    emulator.state,
-                    String(body.esDeveloperName),
-                    verdict.ok ? verdict.subject : null
-                );
-            },
-            { auth: false, isWrite: true }
-        );
-
-        emulator.route(
-            'POST',
-            '/iamessage/api/v2/conversation',
-            (req) => {
-                count('conversation');
-                const token = bearer(miaw, req);
-                if (!token) return miawError(401, 'Unauthorized');
-                const body = objectBody(req);
-                const conversationId = String(body.conversationId ?? '');
-                if (!UUID_V4.test(conversationId)) {
-                    return miawError(400, 'Specify the conversationId in UUID format.');
-                }
-                if (body.esDeveloperName !== token.esDeveloperName) {
-                    return miawError(400, 'The esDeveloperName does not match the access token.');
-                }
-                if (miaw.conversations.has(conversationId)) {
-                    return miawError(
-                        409,
-                        'A conversation with this conversationId already exists.'
-                    );
-                }
-                const routingAttributes = stringRecord(body.routingAttributes);
-                const started = performance.now();
-                const conversation: Conversation = {
-                    id: conversationId,
-                    esDeveloperName: token.esDeveloperName,
-                    subject: token.subject,
-                    routingAttributes,
-                    messagingSessionId: null,
-                    routing: null,
-                    closed: false,
-                    routedInMs: null
-                };
-                miaw.conversations.set(conversationId, conversation);
-                startMessagingSession(emulator, miaw, conversation);
-                if (conversation.routing) conversation.routedInMs = performance.now() - started;
-                return { status: 201 };
-            },
-            { auth: false, isWrite: true }
-        );
-
-        emulator.route(
-            'POST',
-            '/iamessage/api/v2/conversation/:conversationId/message',
-            (req) => {
-                count('message');
-                const token = bearer(miaw, req);
-                if (!token) return miawError(401, 'Unauthorized');
-                const conversation = miaw.conversations.get(req.params.conversationId);
-                if (!conversation || conversation.subject !== token.subject) {
-                    return miawError(404, 'Conversation not found.');
-                }
-                if (conversation.closed) return miawError(400, 'The conversation is closed.');
-                const body = objectBody(req) as {
-                    message?: { id?: string; staticContent?: { text?: unknown } };
-                };
-                const text = body.message?.staticContent?.text;
-                if (typeof text !== 'string' || !text) {
-                    return miawError(400, 'message.staticContent.text is required.');
-                }
-                const id = body.message?.id ?? randomUUID();
-                // MIAW echoes the end user's own message on the stream, as the sample app shows.
-                publishEntry(miaw, conversation, {
-                    identifier: id,
-                    entryType: 'Message',
-                    sender: { role: 'EndUser', appType: 'iamessage', subject: token.subject },
-                    senderDisplayName: token.verified ? 'Verified visitor' : 'Guest',
-                    entryPayload: textPayload(id, text)
-                });
-                return { status: 202, body: { id, timestamp: Date.now() } };
-            },
-            { auth: false, isWrite: true }
-        );
-
-        emulator.route(
-            'DELETE',
-            '/iamessage/api/v2/conversation/:conversationId',
-            (req) => {
-                count('close');
-                const token = bearer(miaw, req);
-                if (!token) return miawError(401, 'Unauthorized');
-                const conversation = miaw.conversations.get(req.params.conversationId);
-                if (!conversation || conversation.subject !== token.subject) {
-                    return miawError(404, 'Conversation not found.');
-                }
-                conversation.closed = true;
-                // The session ends; the org's on-end automation sends the verdict it owes OpenCX.
-                endMessagingSession(emulator.state, conversation.messagingSessionId ?? null);
-                publishEvent(miaw, conversation.subject, 'CONVERSATION_CLOSE_CONVERSATION', {
-                    conversationId: conversation.id
-                });
-                return { status: 204 };
-            },
-            { auth: false, isWrite: true }
-        );
-
-        emulator.route(
-            'GET',
-            '/eventrouter/v1/sse',
-            (req): EmulatorReply | Promise<EmulatorReply> => {
-                count('sse');
-                // Held until the client gives up: the server never writes a status line.
-                if (miaw.stallEventStream) return new Promise<EmulatorReply>(() => {});
-                const token = bearer(miaw, req);
-                if (!token) return miawError(401, 'Unauthorized');
-                if (req.headers['x-org-id'] !== emulator.state.orgId) {
-                    return miawError(400, 'The X-Org-Id header is missing or wrong.');
-                }
-                const after = Number(req.headers['last-event-id'] ?? 0) || 0;
-                return {
-                    status: 200,
-                    headers: {
-                        'content-type': 'text/event-stream',
-                        'cache-control': 'no-cache',
-                        connection: 'keep-alive'
-                    },
-                    stream: (response) => {
-                        const client = { subject: token.subject, response };
-                        for (const event of miaw.events) {
-                            if (event.subject === token.subject && event.id > after) {
-                                response.write(salesforceEvent(event));
-                            }
-                        }
-                        miaw.streams.add(client);
-                        const ping = setInterval(
-                            () => response.write(salesforcePing()),
-                            miaw.options.pingIntervalMs
-                        );
-                        ping.unref();
-                        response.on('close', () => {
-                            clearInterval(ping);
-                            miaw.streams.delete(client);
-                        });
-                    }
-                };
-            },
-            { auth: false }
-        );
+        const context: RouteContext = { emulator, miaw, count };
+        for (const register of [
+            configRoute,
+            tokenRoutes,
+            createConversationRoute,
+            messageRoutes,
+            eventStreamRoute
+        ])
+            register(context);
     };
+}
+
+interface RouteContext {
+    emulator: Emulator;
+    miaw: MiawState;
+    count: (operation: string) => void;
+}
+
+/** The published deployment (what Salesforce's bootstrap loads first). */
+function configRoute({ emulator, count }: RouteContext): void {
+    emulator.route(
+        'GET',
+        '/embeddedservice/v1/embedded-service-config',
+        (req) => {
+            count('config');
+            const problem = deploymentProblem(
+                emulator.state,
+                req.query.get('orgId'),
+                req.query.get('esConfigName')
+            );
+            if (problem) return miawError(400, problem);
+            return {
+                status: 200,
+                body: deploymentConfiguration(emulator.state, req.query.get('esConfigName')!)
+            };
+        },
+        { auth: false }
+    );
+}
+
+/** The two token endpoints; the channel's authMode decides which one answers (file comment). */
+function tokenRoutes({ emulator, miaw, count }: RouteContext): void {
+    emulator.route(
+        'POST',
+        '/iamessage/api/v2/authorization/unauthenticated/access-token',
+        (req) => {
+            count('token');
+            const body = objectBody(req);
+            const problem = deploymentProblem(emulator.state, body.orgId, body.esDeveloperName);
+            if (problem) return miawError(400, problem);
+            if (channelVerifiesUsers(emulator.state, String(body.esDeveloperName))) {
+                return badRequest('Set the auth mode to false.');
+            }
+            return issueToken(miaw, emulator.state, String(body.esDeveloperName), null);
+        },
+        { auth: false, isWrite: true }
+    );
+
+    emulator.route(
+        'POST',
+        '/iamessage/api/v2/authorization/authenticated/access-token',
+        async (req) => {
+            count('token');
+            const body = objectBody(req);
+            const problem = deploymentProblem(emulator.state, body.orgId, body.esDeveloperName);
+            if (problem) return miawError(400, problem);
+            if (!channelVerifiesUsers(emulator.state, String(body.esDeveloperName))) {
+                // The harsher reading (see the file comment); the text is the emulator's own.
+                return badRequest('User verification is not enabled for this deployment.');
+            }
+            if (
+                body.authorizationType !== 'JWT' ||
+                typeof body.customerIdentityToken !== 'string'
+            ) {
+                return miawError(
+                    400,
+                    'authorizationType JWT and a customerIdentityToken are required.'
+                );
+            }
+            const verdict = await verifyIdentityToken(
+                emulator.state,
+                miaw.options.keysetName,
+                body.customerIdentityToken
+            );
+            if (!verdict.ok && miaw.options.identityFailure === 'reject') {
+                return miawError(401, `Unauthorized: ${verdict.reason}`);
+            }
+            return issueToken(
+                miaw,
+                emulator.state,
+                String(body.esDeveloperName),
+                verdict.ok ? verdict.subject : null
+            );
+        },
+        { auth: false, isWrite: true }
+    );
+}
+
+/** A new conversation: its MessagingSession is created and routed by the channel's flow. */
+function createConversationRoute({ emulator, miaw, count }: RouteContext): void {
+    emulator.route(
+        'POST',
+        '/iamessage/api/v2/conversation',
+        (req) => {
+            count('conversation');
+            const token = bearer(miaw, req);
+            if (!token) return miawError(401, 'Unauthorized');
+            const body = objectBody(req);
+            const conversationId = String(body.conversationId ?? '');
+            if (!UUID_V4.test(conversationId)) {
+                return miawError(400, 'Specify the conversationId in UUID format.');
+            }
+            if (body.esDeveloperName !== token.esDeveloperName) {
+                return miawError(400, 'The esDeveloperName does not match the access token.');
+            }
+            if (miaw.conversations.has(conversationId)) {
+                return miawError(409, 'A conversation with this conversationId already exists.');
+            }
+            const routingAttributes = stringRecord(body.routingAttributes);
+            const started = performance.now();
+            const conversation: Conversation = {
+                id: conversationId,
+                esDeveloperName: token.esDeveloperName,
+                subject: token.subject,
+                routingAttributes,
+                messagingSessionId: null,
+                routing: null,
+                closed: false,
+                routedInMs: null
+            };
+            miaw.conversations.set(conversationId, conversation);
+            startMessagingSession(emulator, miaw, conversation);
+            if (conversation.routing) conversation.routedInMs = performance.now() - started;
+            return { status: 201 };
+        },
+        { auth: false, isWrite: true }
+    );
+}
+
+/** The visitor's messages and the end of the conversation. */
+function messageRoutes({ emulator, miaw, count }: RouteContext): void {
+    emulator.route(
+        'POST',
+        '/iamessage/api/v2/conversation/:conversationId/message',
+        (req) => {
+            count('message');
+            const token = bearer(miaw, req);
+            if (!token) return miawError(401, 'Unauthorized');
+            const conversation = miaw.conversations.get(req.params.conversationId);
+            if (!conversation || conversation.subject !== token.subject) {
+                return miawError(404, 'Conversation not found.');
+            }
+            if (conversation.closed) return miawError(400, 'The conversation is closed.');
+            const body = objectBody(req) as {
+                message?: { id?: string; staticContent?: { text?: unknown } };
+            };
+            const text = body.message?.staticContent?.text;
+            if (typeof text !== 'string' || !text) {
+                return miawError(400, 'message.staticContent.text is required.');
+            }
+            const id = body.message?.id ?? randomUUID();
+            // MIAW echoes the end user's own message on the stream, as the sample app shows.
+            publishEntry(miaw, conversation, {
+                identifier: id,
+                entryType: 'Message',
+                sender: { role: 'EndUser', appType: 'iamessage', subject: token.subject },
+                senderDisplayName: token.verified ? 'Verified visitor' : 'Guest',
+                entryPayload: textPayload(id, text)
+            });
+            return { status: 202, body: { id, timestamp: Date.now() } };
+        },
+        { auth: false, isWrite: true }
+    );
+
+    emulator.route(
+        'DELETE',
+        '/iamessage/api/v2/conversation/:conversationId',
+        (req) => {
+            count('close');
+            const token = bearer(miaw, req);
+            if (!token) return miawError(401, 'Unauthorized');
+            const conversation = miaw.conversations.get(req.params.conversationId);
+            if (!conversation || conversation.subject !== token.subject) {
+                return miawError(404, 'Conversation not found.');
+            }
+            conversation.closed = true;
+            // The session ends; the org's on-end automation sends the verdict it owes OpenCX.
+            endMessagingSession(emulator.state, conversation.messagingSessionId ?? null);
+            publishEvent(miaw, conversation.subject, 'CONVERSATION_CLOSE_CONVERSATION', {
+                conversationId: conversation.id
+            });
+            return { status: 204 };
+        },
+        { auth: false, isWrite: true }
+    );
+}
+
+/** The event stream: replay after Last-Event-Id, then live events and keep-alives. */
+function eventStreamRoute({ emulator, miaw, count }: RouteContext): void {
+    emulator.route(
+        'GET',
+        '/eventrouter/v1/sse',
+        (req): EmulatorReply | Promise<EmulatorReply> => {
+            count('sse');
+            // Held until the client gives up: the server never writes a status line.
+            if (miaw.stallEventStream) return new Promise<EmulatorReply>(() => {});
+            const token = bearer(miaw, req);
+            if (!token) return miawError(401, 'Unauthorized');
+            if (req.headers['x-org-id'] !== emulator.state.orgId) {
+                return miawError(400, 'The X-Org-Id header is missing or wrong.');
+            }
+            const after = Number(req.headers['last-event-id'] ?? 0) || 0;
+            return {
+                status: 200,
+                headers: {
+                    'content-type': 'text/event-stream',
+                    'cache-control': 'no-cache',
+                    connection: 'keep-alive'
+                },
+                stream: (response) => {
+                    const client = { subject: token.subject, response };
+                    for (const event of miaw.events) {
+                        if (event.subject === token.subject && event.id > after) {
+                            response.write(salesforceEvent(event));
+                        }
+                    }
+                    miaw.streams.add(client);
+                    const ping = setInterval(
+                        () => response.write(salesforcePing()),
+                        miaw.options.pingIntervalMs
+                    );
+                    ping.unref();
+                    response.on('close', () => {
+                        clearInterval(ping);
+                        miaw.streams.delete(client);
+                    });
+                }
+            };
+        },
+        { auth: false }
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
