@@ -224,32 +224,54 @@ function targetText(args: DeployArgs): string {
 }
 
 /**
- * Key sets the org already has are left out: the shipped set has no key, and a deploy replaces the
- * set's keys with the file's (none), which would remove the key provisioning registered.
+ * Components the org already has that a deploy would undo, and why each is left as it is:
+ * - the key set: the shipped set has no key, and a deploy replaces the set's keys with the file's
+ *   (none), which would remove the key provisioning registered;
+ * - the Platform Cache partition: the shipped partition allocates no cache (so a deploy never fails
+ *   on an org without capacity), and a deploy would reset what provisioning or an admin allocated.
  */
-async function leaveOutExistingKeySets(ctx: Context): Promise<void> {
-    for (const phase of ctx.planned) {
-        const sets = phase.components.filter((item) => item.type === 'PublicKeyCertificateSet');
-        if (sets.length === 0) continue;
-        const records = (await ctx.org.conn.metadata.read(
-            'PublicKeyCertificateSet' as never,
-            sets.map((item) => item.fullName)
-        )) as unknown as { fullName?: string } | { fullName?: string }[];
-        const existing = new Set(
-            (Array.isArray(records) ? records : [records])
-                .map((record) => record?.fullName)
-                .filter(Boolean)
-        );
-        for (const set of sets.filter((item) => existing.has(item.fullName))) {
-            phase.components = phase.components.filter((item) => item !== set);
-            const index = ctx.planned.indexOf(phase);
-            ctx.report.phases[index].components = phase.components.map(
-                (item) => `${item.type}:${item.fullName}`
+const KEPT_WHEN_PRESENT: Record<string, { noun: string; why: string }> = {
+    PublicKeyCertificateSet: {
+        noun: 'Key set',
+        why: 'a deploy would replace its keys with none'
+    },
+    PlatformCachePartition: {
+        noun: 'Platform Cache partition',
+        why: 'a deploy would reset the cache allocated to it to the shipped 0 MB'
+    }
+};
+
+/** The full names among `names` that the org has (Metadata API readMetadata). */
+async function existingNames(ctx: Context, type: string, names: string[]): Promise<Set<string>> {
+    const records = (await ctx.org.conn.metadata.read(type as never, names)) as unknown as
+        { fullName?: string } | { fullName?: string }[];
+    return new Set(
+        (Array.isArray(records) ? records : [records])
+            .map((record) => record?.fullName)
+            .filter((name): name is string => Boolean(name))
+    );
+}
+
+async function leaveOutExisting(ctx: Context): Promise<void> {
+    for (const [index, phase] of ctx.planned.entries()) {
+        for (const [type, rule] of Object.entries(KEPT_WHEN_PRESENT)) {
+            const wanted = phase.components.filter((item) => item.type === type);
+            if (wanted.length === 0) continue;
+            const existing = await existingNames(
+                ctx,
+                type,
+                wanted.map((item) => item.fullName)
             );
-            ctx.report.kept.push(`PublicKeyCertificateSet:${set.fullName}`);
-            ctx.say(
-                `Key set ${set.fullName} is already in the org: left as it is (a deploy would replace its keys with none)`
-            );
+            for (const item of wanted.filter((entry) => existing.has(entry.fullName))) {
+                phase.components = phase.components.filter((entry) => entry !== item);
+                ctx.report.phases[index].components = phase.components.map(
+                    (entry) => `${entry.type}:${entry.fullName}`
+                );
+                ctx.report.kept.push(`${type}:${item.fullName}`);
+                ctx.say(
+                    `${rule.noun} ${item.fullName} is already in the org: left as it is (${rule.why})`
+                );
+            }
         }
     }
 }
@@ -417,7 +439,7 @@ export async function runDeploy(
                 heartbeatMs: environment.heartbeatMs
             };
             const ctx: Context = { args, report, say, wait, workspace, org, planned };
-            await leaveOutExistingKeySets(ctx);
+            await leaveOutExisting(ctx);
             await (args.validate ? runValidation(ctx) : runPhases(ctx));
         }
         report.ok = true;

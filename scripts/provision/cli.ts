@@ -14,8 +14,8 @@ Steps: 1 preflight (API version, Messaging, Omni-Channel, deployed metadata) · 
 (queue members, permission sets, presence configuration; from the config file) · 3 OpenCX API key
 into the External Credential · 4 routing flow and channel active, deployment published ·
 5 user-verification key, visitorVerification "verified" only (RSA 2048, private key file mode
-0600, public JWK in the key set) ·
-6 dashboard values.
+0600, public JWK in the key set) · 6 org cache: 1 MB of Platform Cache for the panel when the org
+has it free (a warning, not a failure, when it has none) · 7 dashboard values.
 
 Options:
   --target-org, -o <alias|username>  org of a stored \`sf\` login (sf org login web --alias <alias>)
@@ -29,6 +29,8 @@ Options:
   --rotate-key                       replace the private key file with a new key once the org has
                                      it (the old key stays registered until you remove it in Setup)
   --update-api-key                   store the API key even when one is already set (replace it)
+  --retry-cache                      ask the org for the panel's org cache again after it refused
+                                     (once it has free Platform Cache capacity)
   --help, -h                         this text
 
 Environment:
@@ -53,7 +55,8 @@ const FLAGS = {
     'dry-run': { type: 'boolean' },
     check: { type: 'boolean' },
     'rotate-key': { type: 'boolean' },
-    'update-api-key': { type: 'boolean' }
+    'update-api-key': { type: 'boolean' },
+    'retry-cache': { type: 'boolean' }
 } as const;
 
 /** Parses the command line; every problem is a usage CliError (exit 2). */
@@ -67,14 +70,18 @@ export function parseArgs(argv: string[]): ParsedArgs {
         check: values.check ?? false,
         json: values.json ?? false,
         rotateKey: values['rotate-key'] ?? false,
-        updateApiKey: values['update-api-key'] ?? false
+        updateApiKey: values['update-api-key'] ?? false,
+        retryCache: values['retry-cache'] ?? false
     };
     const help = values.help ?? false;
     if (help) return { help, options };
     orgTarget(values, {});
-    if (options.check && (options.dryRun || options.rotateKey || options.updateApiKey)) {
+    if (
+        options.check &&
+        (options.dryRun || options.rotateKey || options.updateApiKey || options.retryCache)
+    ) {
         throw usageError(
-            '--check only reads; it cannot be combined with --dry-run, --rotate-key or --update-api-key'
+            '--check only reads; it cannot be combined with --dry-run, --rotate-key, --update-api-key or --retry-cache'
         );
     }
     return { help, options };

@@ -22,6 +22,8 @@ export interface RunOptions {
     json: boolean;
     rotateKey: boolean;
     updateApiKey: boolean;
+    /** Ask the org for the org cache again although it refused before (org-cache.ts). */
+    retryCache?: boolean;
     /** Folder for local outputs (private key, publish record); default ./.opencx. */
     stateDir: string;
     /** Where the OpenCX API key comes from (env variable or a hidden prompt). */
@@ -93,6 +95,8 @@ export interface PlannedChange {
 export interface StepResult {
     outcome: Outcome;
     summary: string;
+    /** Something the admin should know that does not fail the run (shown with the warning mark). */
+    warning?: boolean;
     /** Extra facts for --json (never secrets). */
     details?: Record<string, unknown>;
 }
@@ -101,6 +105,8 @@ export interface StepPlan {
     changes: PlannedChange[];
     /** What the step found when nothing needs to change. */
     unchangedSummary: string;
+    /** The unchanged state is worth a warning (it does not fail the run). */
+    warning?: boolean;
     details?: Record<string, unknown>;
     /** Makes the planned changes; only called when there are changes and this is no dry run. */
     apply: () => Promise<StepResult>;

@@ -17,6 +17,7 @@ import { isPublishCurrent, readPublishRecord } from './activation.ts';
 import { readApiKeyState } from './api-key.ts';
 import type { Check, ProvisionContext } from './context.ts';
 import { expectedIssuer, privateKeyPathOf } from './identity-key.ts';
+import { orgCacheCheck } from './org-cache.ts';
 import { preflightChecks, SETUP_PATHS } from './preflight.ts';
 import { routingSummaryCheck } from './routing-summary.ts';
 import { findUsers, key15, readMemberships } from './reps.ts';
@@ -375,6 +376,8 @@ export async function runDoctor(context: ProvisionContext): Promise<Check[]> {
         ...(verified ? await keySetChecks(context) : []),
         // The routing flow's flight recorder: handoffs per outcome, values that fell back most.
         await routingSummaryCheck((soql) => queryAll(context.conn, soql)),
+        // The panel's org cache: optional, so a warning when there is none.
+        await orgCacheCheck(context),
         rehearsalCheck(context)
     ];
 }

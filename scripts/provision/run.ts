@@ -16,10 +16,19 @@ import type { ProvisionContext, RunOptions, Step, StepPlan, StepResult } from '.
 import { dashboardValues, formatDashboard } from './dashboard.ts';
 import { runDoctor } from './doctor.ts';
 import { identityKeyStep } from './identity-key.ts';
+import { orgCacheStep } from './org-cache.ts';
 import { preflightStep, readOrgSnapshot } from './preflight.ts';
 import { repsStep } from './reps.ts';
 
-export const STEPS: Step[] = [preflightStep, repsStep, apiKeyStep, activationStep, identityKeyStep];
+// The optional org cache comes last: nothing the handoff needs waits for it.
+export const STEPS: Step[] = [
+    preflightStep,
+    repsStep,
+    apiKeyStep,
+    activationStep,
+    identityKeyStep,
+    orgCacheStep
+];
 const DASHBOARD_TITLE = 'Dashboard values';
 const TOTAL_STEPS = STEPS.length + 1;
 const DRY_RUN_LISTED = 25;
@@ -38,6 +47,8 @@ interface StepReport {
     title: string;
     outcome: 'created' | 'updated' | 'unchanged' | 'planned' | 'failed' | 'not run';
     summary: string;
+    /** A finding that does not fail the run (the org cache could not be allocated). */
+    warning?: true;
     changes?: { action: string; description: string }[];
     details?: Record<string, unknown>;
 }
@@ -73,7 +84,9 @@ class RunOutput {
                 ? SYMBOLS.fail
                 : report.outcome === 'planned'
                   ? SYMBOLS.planned
-                  : SYMBOLS.pass;
+                  : report.warning
+                    ? SYMBOLS.warn
+                    : SYMBOLS.pass;
         const summary = report.outcome === 'failed' ? '' : report.summary;
         this.say(
             `${icon} [${index}/${TOTAL_STEPS}] ${report.title}: ${report.outcome}${summary ? ` — ${summary}` : ''}`
@@ -160,6 +173,7 @@ async function applySteps(
                 ...base,
                 outcome: 'unchanged',
                 summary: plan.unchangedSummary,
+                ...(plan.warning ? { warning: true as const } : {}),
                 ...(plan.details ? { details: plan.details } : {})
             });
             continue;
@@ -194,6 +208,7 @@ async function applySteps(
             ...base,
             outcome: applied.outcome,
             summary: applied.summary,
+            ...(applied.warning ? { warning: true as const } : {}),
             ...(applied.details ? { details: applied.details } : {})
         });
     }

@@ -28,16 +28,17 @@ describe('provision: full run on an empty-but-deployed org', () => {
 
     test('succeeds with one progress line per step', () => {
         assert.equal(first.code, 0, first.stderr);
-        const lines = first.stdout.split('\n').filter((line) => /^. \[\d\/6\]/.test(line));
+        const lines = first.stdout.split('\n').filter((line) => /^. \[\d\/7\]/.test(line));
         assert.deepEqual(
             lines.map((line) => line.replace(/:.*$/, '')),
             [
-                '✓ [1/6] Preflight',
-                '✓ [2/6] Reps and admins',
-                '✓ [3/6] OpenCX API key',
-                '✓ [4/6] Flow, channel, deployment',
-                '✓ [5/6] User-verification key',
-                '✓ [6/6] Dashboard values'
+                '✓ [1/7] Preflight',
+                '✓ [2/7] Reps and admins',
+                '✓ [3/7] OpenCX API key',
+                '✓ [4/7] Flow, channel, deployment',
+                '✓ [5/7] User-verification key',
+                '✓ [6/7] Org cache',
+                '✓ [7/7] Dashboard values'
             ]
         );
     });

@@ -36,6 +36,13 @@ export {
     type OpenCxSession
 } from './routes/opencx-api.ts';
 export { OrgState, RecordError, RecordStore } from './state.ts';
+// The org's Platform Cache capacity and what its partitions allocate (seed option platformCacheMb).
+export {
+    allocatedMb,
+    orgCacheMb,
+    platformCacheCapacity,
+    setPlatformCacheCapacity
+} from './routes/platform-cache.ts';
 
 export interface StartOptions extends SeedOptions {
     /** Extra route modules; registered first, so their routes win over the built-in ones. */

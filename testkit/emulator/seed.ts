@@ -1,9 +1,11 @@
 // Seeds an org that is "empty but deployed": the project's metadata is in (queues, permission sets,
 // presence configuration, inactive messaging channel, routing flow with no active version, deployment,
-// key set with its issuer and no key, external credential principal with no secret), Messaging and
+// key set with its issuer and no key, external credential principal with no secret, the OpenCX cache
+// partition with no cache allocated, 10 MB of Platform Cache free), Messaging and
 // Omni-Channel are on, and nothing provisioning does has happened yet: no queue members, no
 // permission-set or presence assignments, no API key, no identity key.
 import { loadProjectNames, type ProjectNames } from '../../scripts/lib/project.ts';
+import { PARTITION_TYPE, setPlatformCacheCapacity } from './routes/platform-cache.ts';
 import type { OrgState } from './state.ts';
 
 /** sObject types of the data API the emulator knows, with the rules the platform enforces. */
@@ -144,6 +146,30 @@ export interface SeedOptions {
      * custom metadata type or External Credential principal).
      */
     platformOnly?: boolean;
+    /**
+     * The org's Platform Cache capacity in MB, all of it free. Default: 0 for `platformOnly` (an org
+     * without cache, as a Developer Edition org: the admin path must work there) and 10 otherwise
+     * (the seeded Enterprise Edition's 10 MB).
+     */
+    platformCacheMb?: number;
+}
+
+/** The partition as `npm run deploy` leaves it: force-app's file, no cache allocated. */
+function seedCachePartition(state: OrgState): void {
+    const noCache = (cacheType: string) => ({
+        allocatedCapacity: '0',
+        allocatedPartnerCapacity: '0',
+        allocatedPurchasedCapacity: '0',
+        allocatedTrialCapacity: '0',
+        cacheType
+    });
+    state.metadataOfType(PARTITION_TYPE).set('OpenCX', {
+        fullName: 'OpenCX',
+        description: 'OpenCX answers for the console panel (OpenCxApiClient).',
+        isDefaultPartition: 'false',
+        masterLabel: 'OpenCX',
+        platformCachePartitionTypes: [noCache('Organization'), noCache('Session')]
+    });
 }
 
 /** Fills `state` with the empty-but-deployed org; returns the project names it used. */
@@ -152,6 +178,7 @@ export function seedDeployedOrg(state: OrgState, options: SeedOptions = {}): Pro
     defineDataTypes(state);
     defineToolingTypes(state);
     const { data, tooling } = state;
+    setPlatformCacheCapacity(state, options.platformCacheMb ?? (options.platformOnly ? 0 : 10));
 
     const organization = data.insert('Organization', {
         Name: 'Acme Support',
@@ -283,6 +310,7 @@ export function seedDeployedOrg(state: OrgState, options: SeedOptions = {}): Pro
         ...(project.keySet.issuer ? { jwtIssuer: project.keySet.issuer } : {}),
         publicKeyCertificateSetKeys: []
     });
+    seedCachePartition(state);
     state.credentials.set(
         `${project.externalCredential.name}/${project.externalCredential.principal}`,
         {

@@ -5,6 +5,7 @@ import { createXmlParser } from '../../../scripts/lib/xml.ts';
 import type { OrgState, SObjectRecord } from '../state.ts';
 import type { DeployBehaviour } from './metadata-deploy.ts';
 import { deployState } from './metadata-deploy.ts';
+import { PARTITION_TYPE, partitionCapacityProblem } from './platform-cache.ts';
 
 export interface DeployComponent {
     type: string;
@@ -49,7 +50,8 @@ const parser = createXmlParser({
         'fieldPermissions',
         'classAccesses',
         'fields',
-        'publicKeyCertificateSetKeys'
+        'publicKeyCertificateSetKeys',
+        'platformCachePartitionTypes'
     ]
 });
 
@@ -96,7 +98,7 @@ function list<T>(value: T | T[] | undefined): T[] {
 class References {
     readonly staged = new Set<string>();
     constructor(
-        private readonly state: OrgState,
+        readonly state: OrgState,
         components: DeployComponent[]
     ) {
         for (const item of components) this.staged.add(`${item.type}:${item.fullName}`);
@@ -261,6 +263,11 @@ function problemOf(
         );
     }
     if (component.type === 'PermissionSet') problems.push(...permissionSetProblems(root, refs));
+    // An org without free Platform Cache refuses a partition that allocates more than it has.
+    if (component.type === PARTITION_TYPE) {
+        const capacity = partitionCapacityProblem(refs.state, component.fullName, root);
+        if (capacity) problems.push(capacity);
+    }
     if (component.type === 'FlexiPage') {
         for (const name of xml.match(/<componentName>([A-Za-z]\w*)<\/componentName>/g) ?? []) {
             const bundle = name.replace(/<\/?componentName>/g, '');

@@ -11,6 +11,7 @@
 //   empty (they come back from retrieve as an empty <actionParameterMappings/>);
 // - an enabled channel authorization may not name a key set created without a key in the same
 //   request;
+// - a Platform Cache partition may not allocate more than the org's free capacity (platform-cache.ts);
 // - Apex tests run with RunLocalTests, and by default whenever the request holds Apex (production).
 import JSZip from 'jszip';
 import { createXmlParser } from '../../../scripts/lib/xml.ts';

@@ -1,10 +1,12 @@
 // Metadata API (SOAP, /services/Soap/m/<version>): readMetadata and upsertMetadata over
 // `state.metadata`, with the platform's CRUD-call rules (at most 10 components, all of one type) and
 // the checks PublicKeyCertificate / PublicKeyCertificateSet components get (a JWK with kty and kid;
-// a key set whose keys name existing certificates).
+// a key set whose keys name existing certificates; a PlatformCachePartition whose allocation fits
+// the org's Platform Cache capacity, platform-cache.ts).
 import { createXmlParser } from '../../../scripts/lib/xml.ts';
 import { escapeXml, soapFault, type EmulatorModule, type EmulatorReply } from '../server.ts';
 import type { MetadataComponent, OrgState } from '../state.ts';
+import { PARTITION_TYPE, partitionCapacityProblem } from './platform-cache.ts';
 import {
     checkDeployStatus,
     checkRetrieveStatus,
@@ -68,6 +70,22 @@ export const ELEMENT_ORDER: Record<string, string[]> = {
         'masterLabel',
         'publicKeyCertificateSetKeys',
         'type'
+    ],
+    // The org cache allocation provisioning writes (complexType PlatformCachePartition and
+    // PlatformCachePartitionType, the order of the metadata file).
+    PlatformCachePartition: [
+        'fullName',
+        'description',
+        'isDefaultPartition',
+        'masterLabel',
+        'platformCachePartitionTypes'
+    ],
+    PlatformCachePartitionType: [
+        'allocatedCapacity',
+        'allocatedPartnerCapacity',
+        'allocatedPurchasedCapacity',
+        'allocatedTrialCapacity',
+        'cacheType'
     ]
 };
 
@@ -81,6 +99,12 @@ function sequenceProblem(type: string, raw: Record<string, unknown>): string {
             return `Element {http://soap.sforce.com/2006/04/metadata}${key} invalid at this location in type ${type}`;
         }
         last = position;
+    }
+    if (type === PARTITION_TYPE) {
+        for (const item of toArray(raw.platformCachePartitionTypes as Record<string, unknown>[])) {
+            const nested = sequenceProblem('PlatformCachePartitionType', item);
+            if (nested) return nested;
+        }
     }
     return '';
 }
@@ -115,6 +139,10 @@ function validate(state: OrgState, type: string, component: MetadataComponent): 
             }
         }
     }
+    if (type === PARTITION_TYPE) {
+        if (!component.masterLabel) return 'masterLabel: Required field is missing';
+        return partitionCapacityProblem(state, component.fullName, component);
+    }
     return '';
 }
 
@@ -124,6 +152,13 @@ function normalize(type: string, raw: Record<string, unknown>): MetadataComponen
         if (!key.startsWith('@_')) component[key] = value;
     if (type === 'PublicKeyCertificateSet') {
         component.publicKeyCertificateSetKeys = toArray(component.publicKeyCertificateSetKeys);
+    }
+    if (type === PARTITION_TYPE) {
+        component.platformCachePartitionTypes = toArray(
+            component.platformCachePartitionTypes as Record<string, unknown>[]
+        ).map((item) =>
+            Object.fromEntries(Object.entries(item).filter(([key]) => !key.startsWith('@_')))
+        );
     }
     return component as MetadataComponent;
 }
