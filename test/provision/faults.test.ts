@@ -36,8 +36,8 @@ describe('provision: a run faulted at write k, then rerun, converges', async () 
     const reference = await referenceRun();
 
     test('the uninterrupted run makes a handful of writes', () => {
-        // reps (1 Composite), API key, flow, channel, publish, certificate, key set.
-        assert.equal(reference.writes, 7);
+        // reps (1 Composite), API key, flow, channel, publish, certificate, key set, org cache.
+        assert.equal(reference.writes, 8);
     });
 
     const effects: [string, FaultEffect][] = [
@@ -45,7 +45,7 @@ describe('provision: a run faulted at write k, then rerun, converges', async () 
         ['connection dropped after the write landed', { drop: 'after' }]
     ];
     for (const [label, effect] of effects) {
-        for (let k = 1; k <= 7; k += 1) {
+        for (let k = 1; k <= 8; k += 1) {
             test(`${label} at write ${k}`, async () => {
                 const harness = await createHarness({ users: reps, config });
                 try {

@@ -71,7 +71,7 @@ describe('provision --target-org (stored sf login)', () => {
         );
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, /provisioning for emu: Acme Support/);
-        assert.match(result.stdout, /\[5\/6\] User-verification key: created/);
+        assert.match(result.stdout, /\[5\/7\] User-verification key: created/);
     });
 
     test('an alias with no stored login says how to log in', async () => {
