@@ -39,7 +39,7 @@ export interface HandoffNames {
     channel: string;
 }
 
-/** MessagingSession field for each routing attribute (same names everywhere, see DESIGN.md). */
+/** MessagingSession field for each routing attribute (same names everywhere, see docs/routing.md). */
 export const STAMPED_FIELDS: Record<string, string> = {
     OpencxSessionId: 'OpenCX_Session_Id__c',
     Chat_Consumer_Type: 'Chat_Consumer_Type__c',

@@ -2,7 +2,7 @@
 // OpenCX_Route_Handoff flow chooses with the real OpenCX_Routing_Rule__mdt records, computed by the
 // flow evaluator from the XML (not from a copy of the flow's logic), the fields it stamps and the
 // outcome it records (OpenCX_Routing_Outcome__c). The expected queues below are the product's
-// specification (DESIGN.md, "Values"; docs/beyond-handoff.md for outcomes and continuity).
+// specification (docs/routing.md, "Routing attributes"; docs/beyond-handoff.md for outcomes and continuity).
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -326,7 +326,7 @@ describe('routing rules', () => {
         }
     });
 
-    test('cover the verified and anonymous spellings DESIGN.md names', () => {
+    test('cover the verified and anonymous spellings docs/routing.md names', () => {
         const queueFor = (value: string) =>
             rules().find(
                 (rule) =>
