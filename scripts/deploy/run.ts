@@ -223,33 +223,55 @@ function targetText(args: DeployArgs): string {
     return '--target-org <alias>';
 }
 
+/** A component as readMetadata returns it (values as text). */
+type OrgRecord = { fullName?: string } & Record<string, unknown>;
+
+/** The cache (MB, org and session together) a Platform Cache partition in the org allocates. */
+function allocatedCacheMb(record: OrgRecord): number {
+    const types = record.platformCachePartitionTypes as
+        { allocatedCapacity?: unknown } | { allocatedCapacity?: unknown }[] | undefined;
+    return (Array.isArray(types) ? types : types ? [types] : []).reduce(
+        (sum, type) => sum + (Number(type.allocatedCapacity ?? 0) || 0),
+        0
+    );
+}
+
 /**
  * Components the org already has that a deploy would undo, and why each is left as it is:
  * - the key set: the shipped set has no key, and a deploy replaces the set's keys with the file's
  *   (none), which would remove the key provisioning registered;
- * - the Platform Cache partition: the shipped partition allocates no cache (so a deploy never fails
- *   on an org without capacity), and a deploy would reset what provisioning or an admin allocated.
+ * - the Platform Cache partition, once it has cache: the shipped partition allocates none (so a
+ *   deploy never fails on an org without capacity), and a deploy would reset what provisioning or
+ *   an admin allocated. A partition with 0 MB is deployed again as shipped (nothing to lose).
  */
-const KEPT_WHEN_PRESENT: Record<string, { noun: string; why: string }> = {
+const KEPT_WHEN_PRESENT: Record<
+    string,
+    { keep: (record: OrgRecord) => boolean; why: (record: OrgRecord) => string }
+> = {
     PublicKeyCertificateSet: {
-        noun: 'Key set',
-        why: 'a deploy would replace its keys with none'
+        keep: () => true,
+        why: (record) =>
+            `Key set ${record.fullName} is already in the org: left as it is (a deploy would replace its keys with none)`
     },
     PlatformCachePartition: {
-        noun: 'Platform Cache partition',
-        why: 'a deploy would reset the cache allocated to it to the shipped 0 MB'
+        keep: (record) => allocatedCacheMb(record) > 0,
+        why: (record) =>
+            `Platform Cache partition ${record.fullName} has ${allocatedCacheMb(record)} MB of cache allocated in the org: left as it is (a deploy would reset it to the shipped 0 MB)`
     }
 };
 
-/** The full names among `names` that the org has (Metadata API readMetadata). */
-async function existingNames(ctx: Context, type: string, names: string[]): Promise<Set<string>> {
+/** The components among `names` that the org has (Metadata API readMetadata), by full name. */
+async function existingRecords(
+    ctx: Context,
+    type: string,
+    names: string[]
+): Promise<Map<string, OrgRecord>> {
     const records = (await ctx.org.conn.metadata.read(type as never, names)) as unknown as
-        { fullName?: string } | { fullName?: string }[];
-    return new Set(
-        (Array.isArray(records) ? records : [records])
-            .map((record) => record?.fullName)
-            .filter((name): name is string => Boolean(name))
+        OrgRecord | OrgRecord[];
+    const found = (Array.isArray(records) ? records : [records]).filter(
+        (record) => record?.fullName
     );
+    return new Map(found.map((record) => [String(record.fullName), record]));
 }
 
 async function leaveOutExisting(ctx: Context): Promise<void> {
@@ -257,20 +279,20 @@ async function leaveOutExisting(ctx: Context): Promise<void> {
         for (const [type, rule] of Object.entries(KEPT_WHEN_PRESENT)) {
             const wanted = phase.components.filter((item) => item.type === type);
             if (wanted.length === 0) continue;
-            const existing = await existingNames(
+            const existing = await existingRecords(
                 ctx,
                 type,
                 wanted.map((item) => item.fullName)
             );
-            for (const item of wanted.filter((entry) => existing.has(entry.fullName))) {
+            for (const item of wanted) {
+                const record = existing.get(item.fullName);
+                if (!record || !rule.keep(record)) continue;
                 phase.components = phase.components.filter((entry) => entry !== item);
                 ctx.report.phases[index].components = phase.components.map(
                     (entry) => `${entry.type}:${entry.fullName}`
                 );
                 ctx.report.kept.push(`${type}:${item.fullName}`);
-                ctx.say(
-                    `${rule.noun} ${item.fullName} is already in the org: left as it is (${rule.why})`
-                );
+                ctx.say(rule.why(record));
             }
         }
     }

@@ -1,8 +1,8 @@
 // The Platform Cache partition OpenCX and `npm run deploy`: an org without free Platform Cache
 // refuses a partition that allocates cache ("Total allocated capacity [1] exceeds the org limit
 // [0]."), and a failed phase 1 stops the whole deploy; so force-app ships it with 0 MB, and a
-// redeploy leaves a partition the org already has as it is (provisioning or an admin may have
-// allocated cache to it since).
+// redeploy leaves a partition that has cache in the org as it is (provisioning or an admin
+// allocated it); one with 0 MB is deployed again as shipped.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +54,11 @@ test('an org without Platform Cache takes the shipped partition: the deploy succ
     assert.equal(output.code, 0, text(output));
     assert.equal(partitionRequests(emulator), 1);
     assert.equal(orgCacheMb(partitionOf(emulator)!), 0);
+    // Deployed again while it has no cache: as shipped, nothing to lose.
+    const again = await deployTo(emulator, ['--visitor-verification', 'open', '--json']);
+    assert.equal(again.code, 0, text(again));
+    assert.deepEqual(JSON.parse(again.stdout.join('\n')).kept, []);
+    assert.equal(partitionRequests(emulator), 2);
 });
 
 test('a partition asking for cache the org does not have fails phase 1 with the org message', async () => {
@@ -98,7 +103,7 @@ test('a redeploy keeps the partition the org has, with the cache allocated to it
     assert.ok(!report.phases[0].components.includes('PlatformCachePartition:OpenCX'));
     assert.match(
         again.stderr.join('\n'),
-        /Platform Cache partition OpenCX is already in the org: left as it is \(a deploy would reset the cache allocated to it to the shipped 0 MB\)/
+        /Platform Cache partition OpenCX has 1 MB of cache allocated in the org: left as it is \(a deploy would reset it to the shipped 0 MB\)/
     );
     assert.equal(partitionRequests(emulator), 1, 'sent with the first deploy only');
     assert.equal(orgCacheMb(partitionOf(emulator)!), 1);

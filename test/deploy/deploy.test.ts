@@ -392,10 +392,7 @@ test('deploying again over an org that has the project: a new flow version activ
     assert.equal(output.code, 0, text(output));
     const report = JSON.parse(output.stdout.join('\n'));
     assert.deepEqual(report.flows, [{ flow: FLOW, version: 2, outcome: 'activated' }]);
-    assert.deepEqual(report.kept, [
-        'PublicKeyCertificateSet:OpenCX_Identity_Keys',
-        'PlatformCachePartition:OpenCX'
-    ]);
+    assert.deepEqual(report.kept, ['PublicKeyCertificateSet:OpenCX_Identity_Keys']);
     const after = flowDefinition(emulator)!;
     assert.equal(after.Id, before.Id);
     assert.equal(after.ActiveVersionId, after.LatestVersionId);

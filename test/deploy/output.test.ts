@@ -139,10 +139,9 @@ test('a key set the org already has (with the provisioned key) is not deployed a
         (request) => request.components
     );
     assert.ok(!requested.some((name) => name.startsWith('PublicKeyCertificateSet:')));
-    // The cache partition is kept the same way (test/deploy/cache-partition.test.ts).
+    // The cache partition has no cache here: deployed again as shipped (cache-partition.test.ts).
     assert.deepEqual(oneDocument(again.stdout).kept, [
-        'PublicKeyCertificateSet:OpenCX_Identity_Keys',
-        'PlatformCachePartition:OpenCX'
+        'PublicKeyCertificateSet:OpenCX_Identity_Keys'
     ]);
     assert.deepEqual(
         emulator.state.metadataOfType('PublicKeyCertificateSet').get('OpenCX_Identity_Keys')!
