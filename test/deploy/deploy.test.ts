@@ -12,6 +12,8 @@ import { deployTo, emptyOrg, isolatedHome, projectSnapshot, type RunOutput } fro
 
 const CHANNEL = 'OpenCX_Messaging';
 const FLOW = 'OpenCX_Route_Handoff';
+/** Record-triggered, calls Apex: deployed and activated in phase 3 (docs/beyond-handoff.md). */
+const VERDICT_FLOW = 'OpenCX_Verdict_On_End';
 const emulators: Emulator[] = [];
 
 before(() => {
@@ -162,14 +164,18 @@ test('a failing Apex test fails phase 3 with the test named', async () => {
 test('a flow the deploy left inactive is activated; one that arrived active is left alone', async () => {
     const production = await org();
     assert.equal((await deployTo(production)).code, 0);
-    assert.equal(production.calls.filter((call) => call.method === 'PATCH').length, 1);
+    // One activation per flow shipped active: the routing flow and the verdict's on-end flow.
+    assert.equal(production.calls.filter((call) => call.method === 'PATCH').length, 2);
 
     const activeOnDeploy = await org();
     deployBehaviour(activeOnDeploy.state).flowsDeployActive = true;
     const output = await deployTo(activeOnDeploy, ['--json']);
     assert.equal(output.code, 0);
     const report = JSON.parse(output.stdout.join('\n'));
-    assert.deepEqual(report.flows, [{ flow: FLOW, version: 1, outcome: 'already-active' }]);
+    assert.deepEqual(report.flows, [
+        { flow: FLOW, version: 1, outcome: 'already-active' },
+        { flow: VERDICT_FLOW, version: 1, outcome: 'already-active' }
+    ]);
     assert.equal(activeOnDeploy.calls.filter((call) => call.method === 'PATCH').length, 0);
 });
 
@@ -391,7 +397,10 @@ test('deploying again over an org that has the project: a new flow version activ
     const output = await deployTo(emulator, ['--json']);
     assert.equal(output.code, 0, text(output));
     const report = JSON.parse(output.stdout.join('\n'));
-    assert.deepEqual(report.flows, [{ flow: FLOW, version: 2, outcome: 'activated' }]);
+    assert.deepEqual(report.flows, [
+        { flow: FLOW, version: 2, outcome: 'activated' },
+        { flow: VERDICT_FLOW, version: 1, outcome: 'activated' }
+    ]);
     assert.deepEqual(report.kept, ['PublicKeyCertificateSet:OpenCX_Identity_Keys']);
     const after = flowDefinition(emulator)!;
     assert.equal(after.Id, before.Id);
