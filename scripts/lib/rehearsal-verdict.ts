@@ -6,6 +6,12 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isVisitorVerification, type VisitorVerification } from './visitor-verification.ts';
 
+/**
+ * OpencxChannel the rehearsal sends unless --channel says otherwise: its conversations are then
+ * told apart from real visitors' (the doctor's routing summary leaves them out).
+ */
+export const REHEARSAL_CHANNEL = 'rehearsal';
+
 /** What the token's subject says Salesforce made of the visitor. */
 export type SubjectKind = 'AUTH' | 'UNAUTH' | 'ANON';
 

@@ -45,7 +45,7 @@ See docs/provisioning.md.`;
 
 export interface ParsedArgs {
     help: boolean;
-    options: Omit<RunOptions, 'readApiKey' | 'accessToken' | 'stateDir' | 'env'>;
+    options: Omit<RunOptions, 'readApiKey' | 'accessToken' | 'stateDir' | 'workDir' | 'env'>;
 }
 
 const FLAGS = {
@@ -136,14 +136,19 @@ export function apiKeyReader(env: NodeJS.ProcessEnv): () => Promise<string> {
     };
 }
 
+/**
+ * The run's options. `cwd` is the folder every relative path is resolved against (--config, the
+ * default opencx.config.json, .opencx), so a program can run provisioning for another folder.
+ */
 export function buildRunOptions(
     parsed: ParsedArgs,
     env: NodeJS.ProcessEnv,
-    cwd: string
+    cwd: string = process.cwd()
 ): RunOptions {
     return {
         ...parsed.options,
         accessToken: env.SF_ACCESS_TOKEN,
+        workDir: resolve(cwd),
         stateDir: resolve(cwd, '.opencx'),
         readApiKey: apiKeyReader(env),
         env

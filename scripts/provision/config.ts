@@ -142,8 +142,12 @@ function projectProblems(raw: unknown, project: ProjectNames): string[] {
 }
 
 /** Reads and checks the config; throws ConfigError listing every problem. */
-export function loadConfig(path: string, project: ProjectNames): ProvisionConfig {
-    const file = resolve(path);
+export function loadConfig(
+    path: string,
+    project: ProjectNames,
+    workDir: string = process.cwd()
+): ProvisionConfig {
+    const file = resolve(workDir, path);
     if (!existsSync(file)) {
         throw new ConfigError(path, [
             'file not found: copy opencx.config.example.json to opencx.config.json and list your reps'

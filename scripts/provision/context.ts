@@ -26,6 +26,8 @@ export interface RunOptions {
     retryCache?: boolean;
     /** Folder for local outputs (private key, publish record); default ./.opencx. */
     stateDir: string;
+    /** Folder a relative --config (and the default opencx.config.json) is read from; default cwd. */
+    workDir?: string;
     /** Where the OpenCX API key comes from (env variable or a hidden prompt). */
     readApiKey: () => Promise<string>;
     /** Environment the run reads (request deadline: OPENCX_REQUEST_TIMEOUT_SECONDS). */

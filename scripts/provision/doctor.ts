@@ -21,6 +21,7 @@ import { orgCacheCheck } from './org-cache.ts';
 import { preflightChecks, SETUP_PATHS } from './preflight.ts';
 import { routingSummaryCheck } from './routing-summary.ts';
 import { findUsers, key15, readMemberships } from './reps.ts';
+import { uncheckedClaimsChecks } from './unchecked-claims.ts';
 
 function check(id: string, title: string, passed: boolean, detail: string, fix: string): Check {
     return { id, title, passed, detail, ...(passed ? {} : { fix }) };
@@ -378,6 +379,8 @@ export async function runDoctor(context: ProvisionContext): Promise<Check[]> {
         await routingSummaryCheck((soql) => queryAll(context.conn, soql)),
         // The panel's org cache: optional, so a warning when there is none.
         await orgCacheCheck(context),
+        // Open mode: verified claims go to the fallback queue unless the setting allows them.
+        ...(await uncheckedClaimsChecks(context, (soql) => queryAll(context.conn, soql))),
         rehearsalCheck(context)
     ];
 }

@@ -2,7 +2,10 @@
 // handoffs per outcome and the Chat_Consumer_Type values that fell back most. Two read-only SOQL
 // aggregate queries on MessagingSession; the doctor (`npm run provision -- --check`) prints the
 // result as one line. Never fails the check run: a fallback is a warning with the fix.
+// The rehearsal's own conversations (OpencxChannel "rehearsal", `npm run handoff:test`) are left
+// out, and counted by a third query so the line says how many.
 import { printable } from '../lib/cli.ts';
+import { REHEARSAL_CHANNEL } from '../lib/rehearsal-verdict.ts';
 import type { Check } from './context.ts';
 
 export const SUMMARY_DAYS = 7;
@@ -10,19 +13,30 @@ export const SUMMARY_DAYS = 7;
 /** Outcomes that mean "OpenCX sent a value and the rules did not route it where it asked". */
 export const VALUE_FALLBACK_OUTCOMES = ['No_Rule', 'Queue_Missing', 'Unverified_Claim'] as const;
 
+const IN_WINDOW = `OpenCX_Routed_At__c = LAST_N_DAYS:${SUMMARY_DAYS}`;
+// SOQL's != keeps rows whose field is null (sessions routed before the channel was stamped).
+const NOT_REHEARSAL = `OpenCX_Channel__c != '${REHEARSAL_CHANNEL}'`;
+
 export const OUTCOME_QUERY =
     'SELECT OpenCX_Routing_Outcome__c outcome, COUNT(Id) handoffs FROM MessagingSession ' +
-    `WHERE OpenCX_Routed_At__c = LAST_N_DAYS:${SUMMARY_DAYS} GROUP BY OpenCX_Routing_Outcome__c`;
+    `WHERE ${IN_WINDOW} AND ${NOT_REHEARSAL} GROUP BY OpenCX_Routing_Outcome__c`;
 
 export const FALLBACK_VALUES_QUERY =
     'SELECT Chat_Consumer_Type__c consumerType, COUNT(Id) handoffs FROM MessagingSession ' +
-    `WHERE OpenCX_Routed_At__c = LAST_N_DAYS:${SUMMARY_DAYS} AND OpenCX_Routing_Outcome__c IN ` +
+    `WHERE ${IN_WINDOW} AND ${NOT_REHEARSAL} AND OpenCX_Routing_Outcome__c IN ` +
     `(${VALUE_FALLBACK_OUTCOMES.map((outcome) => `'${outcome}'`).join(', ')}) ` +
     'GROUP BY Chat_Consumer_Type__c ORDER BY COUNT(Id) DESC LIMIT 5';
+
+/** The rehearsal's own handoffs in the window, left out of the other two. */
+export const REHEARSAL_QUERY =
+    'SELECT COUNT(Id) handoffs FROM MessagingSession ' +
+    `WHERE ${IN_WINDOW} AND OpenCX_Channel__c = '${REHEARSAL_CHANNEL}'`;
 
 export interface RoutingSummary {
     days: number;
     handoffs: number;
+    /** Rehearsal handoffs (`npm run handoff:test`) in the window, not counted above. */
+    rehearsals?: number;
     /** Most first. */
     outcomes: Array<{ outcome: string; handoffs: number }>;
     /** The values that fell back most (No_Rule, Queue_Missing, Unverified_Claim), most first. */
@@ -42,9 +56,10 @@ function text(value: unknown): string | null {
 }
 
 export async function summarizeRouting(query: QueryRunner): Promise<RoutingSummary> {
-    const [outcomeRows, valueRows] = [
+    const [outcomeRows, valueRows, rehearsalRows] = [
         await query(OUTCOME_QUERY),
-        await query(FALLBACK_VALUES_QUERY)
+        await query(FALLBACK_VALUES_QUERY),
+        await query(REHEARSAL_QUERY)
     ];
     const outcomes = outcomeRows
         .map((row) => ({ outcome: text(row.outcome) ?? '(none)', handoffs: count(row) }))
@@ -52,6 +67,7 @@ export async function summarizeRouting(query: QueryRunner): Promise<RoutingSumma
     return {
         days: SUMMARY_DAYS,
         handoffs: outcomes.reduce((sum, row) => sum + row.handoffs, 0),
+        rehearsals: rehearsalRows.reduce((sum, row) => sum + count(row), 0),
         outcomes,
         fallbackValues: valueRows.map((row) => ({
             value: text(row.consumerType),
@@ -68,12 +84,17 @@ const LIST_VIEW_FIX =
 
 /** The summary as the doctor's line: a warning when anything fell back. */
 export function routingSummaryLine(summary: RoutingSummary): Check {
+    const rehearsals = summary.rehearsals
+        ? `; ${summary.rehearsals} rehearsal handoff(s) left out (OpencxChannel ${REHEARSAL_CHANNEL}, npm run handoff:test)`
+        : '';
     if (summary.handoffs === 0) {
         return {
             id: 'routing-summary',
             title: TITLE,
             passed: true,
-            detail: 'no handoff routed (nothing recorded by OpenCX_Route_Handoff)'
+            detail: rehearsals
+                ? `no visitor's handoff routed${rehearsals}`
+                : 'no handoff routed (nothing recorded by OpenCX_Route_Handoff)'
         };
     }
     const perOutcome = summary.outcomes.map((row) => `${row.outcome} ${row.handoffs}`).join(', ');
@@ -88,7 +109,8 @@ export function routingSummaryLine(summary: RoutingSummary): Check {
         .reduce((sum, row) => sum + row.handoffs, 0);
     const detail =
         `${summary.handoffs} handoff(s): ${perOutcome}` +
-        (values ? `; fell back most: ${values}` : '');
+        (values ? `; fell back most: ${values}` : '') +
+        rehearsals;
     if (fellBack === 0) return { id: 'routing-summary', title: TITLE, passed: true, detail };
     return {
         id: 'routing-summary',

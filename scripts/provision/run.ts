@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError, EXIT, SYMBOLS, errorJson, renderChecks, type ExitCode } from '../lib/cli.ts';
+import { queryAll } from '../lib/batch.ts';
 import { requestPolicy } from '../lib/http.ts';
 import { connectToOrg, toCliError, type OrgConnection, type OrgTarget } from '../lib/org.ts';
 import { loadProjectNames, type ProjectNames } from '../lib/project.ts';
@@ -19,6 +20,7 @@ import { identityKeyStep } from './identity-key.ts';
 import { orgCacheStep } from './org-cache.ts';
 import { preflightStep, readOrgSnapshot } from './preflight.ts';
 import { repsStep } from './reps.ts';
+import { uncheckedClaimsChecks } from './unchecked-claims.ts';
 
 // The optional org cache comes last: nothing the handoff needs waits for it.
 export const STEPS: Step[] = [
@@ -118,10 +120,11 @@ function asCliError(error: unknown): CliError {
 
 function resolveConfig(options: RunOptions, project: ProjectNames): ProvisionConfig {
     const path = options.configPath ?? DEFAULT_CONFIG;
+    const workDir = options.workDir ?? process.cwd();
     // The doctor can run without a config: it then checks the org's own queue members.
-    if (options.check && !options.configExplicit && !existsSync(resolve(path)))
+    if (options.check && !options.configExplicit && !existsSync(resolve(workDir, path)))
         return emptyConfig();
-    return loadConfig(path, project);
+    return loadConfig(path, project, workDir);
 }
 
 /** Plans every step before the first write; a failed plan ends the run. */
@@ -298,5 +301,19 @@ export async function runProvision(
     const plans = await planSteps(context, out);
     if (typeof plans === 'number') return plans;
     const failed = await applySteps(context, plans, out);
-    return failed ?? printDashboard(context, out);
+    if (failed !== undefined) return failed;
+    await warnUncheckedClaims(context, out);
+    return printDashboard(context, out);
+}
+
+/**
+ * Open mode: where verified claims go while OpenCX Setting keeps them from routing (a warning line,
+ * never a failure; also under --json as `warnings`).
+ */
+async function warnUncheckedClaims(context: ProvisionContext, out: RunOutput): Promise<void> {
+    const checks = await uncheckedClaimsChecks(context, (soql) => queryAll(context.conn, soql));
+    const warnings = checks.filter((check) => check.warning);
+    if (warnings.length === 0) return;
+    out.result.warnings = warnings;
+    for (const line of renderChecks(warnings)) out.say(line);
 }

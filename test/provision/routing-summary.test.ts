@@ -7,6 +7,7 @@ import { createHarness, repUsernames, type Harness } from './harness.ts';
 import {
     FALLBACK_VALUES_QUERY,
     OUTCOME_QUERY,
+    REHEARSAL_QUERY,
     routingSummaryCheck,
     routingSummaryLine,
     summarizeRouting
@@ -42,7 +43,8 @@ function seed(state: OrgState): void {
                 'Status',
                 'Chat_Consumer_Type__c',
                 'OpenCX_Routing_Outcome__c',
-                'OpenCX_Routed_At__c'
+                'OpenCX_Routed_At__c',
+                'OpenCX_Channel__c'
             ]
         });
     }
@@ -147,7 +149,7 @@ describe('routing summary lines', () => {
             sent.push(soql);
             return [];
         });
-        assert.deepEqual(sent, [OUTCOME_QUERY, FALLBACK_VALUES_QUERY]);
+        assert.deepEqual(sent, [OUTCOME_QUERY, FALLBACK_VALUES_QUERY, REHEARSAL_QUERY]);
         assert.match(OUTCOME_QUERY, /GROUP BY OpenCX_Routing_Outcome__c$/);
         assert.match(FALLBACK_VALUES_QUERY, /ORDER BY COUNT\(Id\) DESC LIMIT 5$/);
     });

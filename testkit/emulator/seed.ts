@@ -7,6 +7,7 @@
 import { loadProjectNames, type ProjectNames } from '../../scripts/lib/project.ts';
 import { PARTITION_TYPE, setPlatformCacheCapacity } from './routes/platform-cache.ts';
 import type { OrgState } from './state.ts';
+import { customMetadataSObjects } from '../flow-evaluator/force-app.ts';
 
 /** sObject types of the data API the emulator knows, with the rules the platform enforces. */
 function defineDataTypes(state: OrgState): void {
@@ -105,6 +106,16 @@ function defineDataTypes(state: OrgState): void {
             'Active__c'
         ]
     });
+}
+
+/** OpenCX_Setting__mdt and its records as force-app ships them (a deployed org has them). */
+function seedShippedSettings(state: OrgState): void {
+    const rows = customMetadataSObjects('OpenCX_Setting__mdt');
+    const withoutId = (row: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(row).filter(([field]) => field !== 'Id'));
+    const fields = [...new Set(rows.flatMap((row) => Object.keys(withoutId(row))))];
+    state.data.define('OpenCX_Setting__mdt', { keyPrefix: 'm01', fields });
+    for (const row of rows) state.data.insert('OpenCX_Setting__mdt', withoutId(row));
 }
 
 function defineToolingTypes(state: OrgState): void {
@@ -266,6 +277,7 @@ export function seedDeployedOrg(state: OrgState, options: SeedOptions = {}): Pro
             Active__c: rule.active
         });
     }
+    seedShippedSettings(state);
 
     // The routing flow is deployed as version 1 but not active; the channel points at it, inactive.
     const definition = tooling.insert('FlowDefinition', {
