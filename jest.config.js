@@ -6,7 +6,9 @@ module.exports = {
     testMatch: ['<rootDir>/force-app/**/__tests__/**/*.test.js'],
     // Platform modules that need an org, shared by every component test (lwc-recipes layout).
     moduleNameMapper: {
-        '^lightning/uiRecordApi$': '<rootDir>/force-app/test/jest-mocks/lightning/uiRecordApi'
+        '^lightning/uiRecordApi$': '<rootDir>/force-app/test/jest-mocks/lightning/uiRecordApi',
+        // The OpenCX sample answers shared by the component tests, the benchmark and the preview.
+        '^opencx-samples$': '<rootDir>/force-app/test/opencx-samples.js'
     },
     // `@salesforce/label/c.<name>`: jest-setup.js registers one module per Custom Label with the
     // value from force-app/main/default/labels/CustomLabels.labels-meta.xml (a moduleNameMapper

@@ -11,11 +11,7 @@ import OpencxConversationPanel from 'c/opencxConversationPanel';
 import OpencxTranscriptSlice from 'c/opencxTranscriptSlice';
 import getConversation from '@salesforce/apex/OpenCxSessionController.getConversation';
 
-const {
-    toConversation,
-    fixtures,
-    generateHistoryPages
-} = require('../force-app/test/opencx-samples');
+const { toConversation, fixtures, generateHistoryPages } = require('opencx-samples');
 
 jest.mock(
     '@salesforce/apex/OpenCxSessionController.getConversation',

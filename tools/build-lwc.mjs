@@ -4,7 +4,22 @@
 //   node tools/build-lwc.mjs --check   write nothing; fail when a committed .js is missing or stale
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import ts from 'typescript';
+
+// First the Apex types the components compile against (types/opencx-apex.d.ts), generated from
+// the Apex classes by tools/generate-apex-types.ts: --check fails while the committed one differs.
+const typesRun = spawnSync(
+    process.execPath,
+    [
+        '--import',
+        'tsx',
+        new URL('generate-apex-types.ts', import.meta.url).pathname,
+        ...(process.argv.includes('--check') ? ['--check'] : [])
+    ],
+    { stdio: 'inherit' }
+);
+if (typesRun.status !== 0) process.exit(typesRun.status ?? 1);
 
 const root = new URL('..', import.meta.url).pathname;
 const lwcRoot = join(root, 'force-app/main/default/lwc');

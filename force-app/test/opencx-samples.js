@@ -4,9 +4,11 @@
  * answers (GetChatSessionOutput, ListChatHistoryOutput; test/apex/fixtures-schema.test.ts checks
  * them against the OpenAPI schemas). toConversation() turns them into what Apex
  * OpenCxSessionController.getConversation returns to the panel (class OpenCxConversation), with
- * the same rules as OpenCxConversation.withSession: keep the two in step.
+ * the same rules as OpenCxConversation.withSession. test/apex/panel-contract.test.ts fails when an
+ * object built here has a field the Apex class lacks, lacks one it has, or a value of another type.
  *
- *   const { samples, toConversation, ERROR_MESSAGES } = require('force-app/test/opencx-samples.js');
+ *   const { samples, toConversation, ERROR_MESSAGES } = require('opencx-samples'); // jest alias
+ *   // elsewhere: require('<relative path>/force-app/test/opencx-samples.js')
  *   samples.verified      // a READY conversation built from session-verified + both history pages
  *   samples.noSession     // NO_SESSION, samples.notConfigured // NOT_CONFIGURED
  *   ERROR_MESSAGES.unauthorized // the AuraHandledException text the panel shows for HTTP 401
@@ -66,7 +68,11 @@ function fromStamp(stamp) {
         transcriptPartial: false,
         partialReason: null,
         retryAfterSeconds: null,
-        cachedAnswers: 0
+        cachedAnswers: 0,
+        // Set by OpenCxBeyondHandoff.describe (withBeyondHandoff below).
+        continuation: null,
+        routing: null,
+        verdict: null
     };
 }
 

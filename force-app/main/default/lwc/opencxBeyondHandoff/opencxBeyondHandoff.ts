@@ -2,7 +2,7 @@ import { LightningElement, api } from 'lwc';
 import sendVerdict from '@salesforce/apex/OpenCxVerdictController.sendVerdict';
 import type { VerdictResult } from '@salesforce/apex/OpenCxVerdictController.sendVerdict';
 import type { OpenCxConversation } from '@salesforce/apex/OpenCxSessionController.getConversation';
-import { formatLabel } from 'c/opencxTranscript';
+import { formatLabel } from 'c/opencxUtils';
 import CONTINUED_FROM from '@salesforce/label/c.OpenCX_Beyond_Continued_From';
 import EARLIER_CONVERSATION from '@salesforce/label/c.OpenCX_Beyond_Earlier_Conversation';
 import TRACE_KEY_INHERITED from '@salesforce/label/c.OpenCX_Beyond_Trace_Key_Inherited';

@@ -1,7 +1,4 @@
-import type {
-    ConversationTurn,
-    OpenCxConversation
-} from '@salesforce/apex/OpenCxSessionController.getConversation';
+import type { CheckedConversation, ConversationTurn } from 'c/opencxUtils';
 
 /** Text fields of OpenCxConversation: absent, null or a string. */
 const TEXT_FIELDS = [
@@ -31,14 +28,14 @@ const TURN_TEXT_FIELDS = ['author', 'eventType', 'text', 'humanAgentId', 'create
  * field that is not text. The panel then tells the rep so and offers Retry, rather than an
  * endless spinner or an empty card.
  */
-export function readConversation(data: unknown): OpenCxConversation | null {
+export function readConversation(data: unknown): CheckedConversation | null {
     if (!isRecord(data)) return null;
     if (!TEXT_FIELDS.every((field) => isOptionalText(data[field]))) return null;
     switch (data.state) {
         case 'NO_SESSION':
         case 'NOT_CONFIGURED':
         case 'BUSY':
-            return { ...(data as unknown as OpenCxConversation), turns: [] };
+            return { ...(data as unknown as CheckedConversation), turns: [] };
         case 'READY':
             return readReady(data);
         default:
@@ -46,7 +43,7 @@ export function readConversation(data: unknown): OpenCxConversation | null {
     }
 }
 
-function readReady(data: Record<string, unknown>): OpenCxConversation | null {
+function readReady(data: Record<string, unknown>): CheckedConversation | null {
     if (typeof data.sessionId !== 'string' || !data.sessionId.trim()) return null;
     if (!Array.isArray(data.turns)) return null;
     const positions = new Set<number>();
@@ -56,7 +53,7 @@ function readReady(data: Record<string, unknown>): OpenCxConversation | null {
     }
     const pages = data.historyPageCount;
     if (pages !== undefined && pages !== null && !Number.isFinite(pages)) return null;
-    return data as unknown as OpenCxConversation;
+    return data as unknown as CheckedConversation;
 }
 
 /** A turn the transcript can render: a unique numeric position (its key) and a kind. */

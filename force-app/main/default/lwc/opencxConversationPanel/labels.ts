@@ -1,6 +1,6 @@
 // The Custom Labels of the panel (force-app/main/default/labels/CustomLabels.labels-meta.xml),
 // so an admin translates every text a rep sees with Translation Workbench.
-export { formatLabel } from 'c/opencxTranscript';
+export { formatLabel } from 'c/opencxUtils';
 import TITLE from '@salesforce/label/c.OpenCX_Panel_Title';
 import REFRESH from '@salesforce/label/c.OpenCX_Panel_Refresh';
 import REFRESH_ALT from '@salesforce/label/c.OpenCX_Panel_Refresh_Alt';

@@ -6,7 +6,7 @@ import getConversation from '@salesforce/apex/OpenCxSessionController.getConvers
 import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
 import SESSION_ID_FIELD from '@salesforce/schema/MessagingSession.OpenCX_Session_Id__c';
 import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consumer_Type__c';
-import { safeHttpsUrl } from 'c/opencxTranscript';
+import { safeHttpsUrl } from 'c/opencxUtils';
 import { LABELS, formatLabel, labelParts } from './labels';
 import { readConversation } from './answer';
 import BUSY_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy';

@@ -3,15 +3,14 @@ import { refreshApex } from '@salesforce/apex';
 import LOCALE from '@salesforce/i18n/locale';
 import getConversation from '@salesforce/apex/OpenCxSessionController.getConversation';
 import type {
-    ConversationTurn,
     OpenCxConversation,
-    WiredConversation
+    WiredGetConversation as WiredConversation
 } from '@salesforce/apex/OpenCxSessionController.getConversation';
 import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
 import type { WiredRecord } from 'lightning/uiRecordApi';
 import SESSION_ID_FIELD from '@salesforce/schema/MessagingSession.OpenCX_Session_Id__c';
 import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consumer_Type__c';
-import { safeHttpsUrl } from 'c/opencxTranscript';
+import { safeHttpsUrl, type CheckedConversation, type ConversationTurn } from 'c/opencxUtils';
 import { LABELS, formatLabel, labelParts, type LabelParts } from './labels';
 import { readConversation } from './answer';
 import BUSY_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy';
@@ -202,7 +201,7 @@ export default class OpencxConversationPanel extends LightningElement {
     @api transcriptHeight = 480;
 
     labels = LABELS;
-    conversation?: OpenCxConversation;
+    conversation?: CheckedConversation;
     error?: unknown;
     /** Apex answered, but with something outside the contract (see answer.ts). */
     unreadable = false;
@@ -210,7 +209,7 @@ export default class OpencxConversationPanel extends LightningElement {
     copyStatus = '';
     private wiredConversation?: WiredConversation;
     /** The answer the transcript last landed on (it lands once per answer). */
-    private landedOn?: OpenCxConversation;
+    private landedOn?: CheckedConversation;
     /** The control that started a refresh; focus returns to it (or to Refresh) when it is lost. */
     private focusAfterRefresh: 'refresh' | 'retry' | null = null;
 
@@ -231,7 +230,7 @@ export default class OpencxConversationPanel extends LightningElement {
         // Neither: the wire has not answered yet (its first value); keep what is shown.
     }
 
-    private setAnswer(conversation: OpenCxConversation | undefined, error: unknown, bad: boolean) {
+    private setAnswer(conversation: CheckedConversation | undefined, error: unknown, bad: boolean) {
         this.conversation = conversation;
         this.error = error;
         this.unreadable = bad;

@@ -2,6 +2,7 @@
 import { LightningElement, api } from 'lwc';
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
+import { formatLabel, safeHttpsUrl } from 'c/opencxUtils';
 // Every text is a Custom Label (labels/CustomLabels.labels-meta.xml; the panel's owner keeps the list).
 import REGION_LABEL from '@salesforce/label/c.OpenCX_Transcript_Region';
 import EMPTY_LABEL from '@salesforce/label/c.OpenCX_Transcript_Empty';
@@ -47,18 +48,6 @@ export function segmentText(text) {
     pushText(source.slice(cursor));
     return segments;
 }
-/** The normalised URL when value is an absolute https URL; null otherwise. */
-export function safeHttpsUrl(value) {
-    if (!value)
-        return null;
-    try {
-        const url = new URL(value);
-        return url.protocol === 'https:' && url.hostname ? url.href : null;
-    }
-    catch {
-        return null;
-    }
-}
 function createFormatter(options) {
     try {
         return new Intl.DateTimeFormat(LOCALE, { ...options, timeZone: TIME_ZONE });
@@ -70,13 +59,6 @@ function createFormatter(options) {
 }
 /** The transcript's own texts, for its template (Custom Labels). */
 export const TRANSCRIPT_LABELS = { region: REGION_LABEL, empty: EMPTY_LABEL };
-/** A label with `{0}`, `{1}` placeholders filled in (Salesforce labels have no format of their own). */
-export function formatLabel(template, ...values) {
-    return template.replace(/\{(\d+)\}/g, (placeholder, index) => {
-        const value = values[Number(index)];
-        return value === undefined ? placeholder : String(value);
-    });
-}
 // A Map, not a plain object: a sender type such as `constructor` or `__proto__` shows as itself.
 const AUTHOR_LABELS = new Map([
     ['visitor', VISITOR_LABEL],

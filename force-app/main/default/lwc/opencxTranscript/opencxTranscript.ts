@@ -1,7 +1,7 @@
 import { LightningElement, api } from 'lwc';
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
-import type { ConversationTurn } from '@salesforce/apex/OpenCxSessionController.getConversation';
+import { formatLabel, safeHttpsUrl, type ConversationTurn } from 'c/opencxUtils';
 // Every text is a Custom Label (labels/CustomLabels.labels-meta.xml; the panel's owner keeps the list).
 import REGION_LABEL from '@salesforce/label/c.OpenCX_Transcript_Region';
 import EMPTY_LABEL from '@salesforce/label/c.OpenCX_Transcript_Empty';
@@ -61,17 +61,6 @@ export function segmentText(text: string | null | undefined): TextSegment[] {
     return segments;
 }
 
-/** The normalised URL when value is an absolute https URL; null otherwise. */
-export function safeHttpsUrl(value: string | null | undefined): string | null {
-    if (!value) return null;
-    try {
-        const url = new URL(value);
-        return url.protocol === 'https:' && url.hostname ? url.href : null;
-    } catch {
-        return null;
-    }
-}
-
 function createFormatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
     try {
         return new Intl.DateTimeFormat(LOCALE, { ...options, timeZone: TIME_ZONE });
@@ -83,14 +72,6 @@ function createFormatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeForm
 
 /** The transcript's own texts, for its template (Custom Labels). */
 export const TRANSCRIPT_LABELS = { region: REGION_LABEL, empty: EMPTY_LABEL } as const;
-
-/** A label with `{0}`, `{1}` placeholders filled in (Salesforce labels have no format of their own). */
-export function formatLabel(template: string, ...values: Array<string | number>): string {
-    return template.replace(/\{(\d+)\}/g, (placeholder, index: string) => {
-        const value = values[Number(index)];
-        return value === undefined ? placeholder : String(value);
-    });
-}
 
 // A Map, not a plain object: a sender type such as `constructor` or `__proto__` shows as itself.
 const AUTHOR_LABELS = new Map<string, string>([

@@ -9,7 +9,7 @@ import getConversation from '@salesforce/apex/OpenCxSessionController.getConvers
 import { getRecord } from 'lightning/uiRecordApi';
 import { verdictMessage, statusLabel } from '../opencxBeyondHandoff';
 
-const { samples, withBeyondHandoff } = require('../../../../../test/opencx-samples');
+const { samples, withBeyondHandoff } = require('opencx-samples');
 const { readCustomLabels } = require('../../../../../test/custom-labels');
 
 jest.mock('@salesforce/apex/OpenCxVerdictController.sendVerdict', () => ({ default: jest.fn() }), {

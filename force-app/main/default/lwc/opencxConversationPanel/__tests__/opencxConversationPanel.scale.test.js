@@ -11,7 +11,7 @@ import { orderTurns } from 'c/opencxTranscript';
 import getConversation from '@salesforce/apex/OpenCxSessionController.getConversation';
 import { refreshApex } from '@salesforce/apex';
 
-const { samples, busy, partial, ERROR_MESSAGES } = require('../../../../../test/opencx-samples');
+const { samples, busy, partial, ERROR_MESSAGES } = require('opencx-samples');
 const { readCustomLabels } = require('../../../../../test/custom-labels');
 
 jest.mock(

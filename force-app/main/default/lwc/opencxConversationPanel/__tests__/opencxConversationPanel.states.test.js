@@ -7,7 +7,7 @@ import { refreshApex } from '@salesforce/apex';
 import { getRecord } from 'lightning/uiRecordApi';
 import { handoffPosition } from '../opencxConversationPanel';
 
-const { samples, fixtures, ERROR_MESSAGES } = require('../../../../../test/opencx-samples');
+const { samples, fixtures, ERROR_MESSAGES } = require('opencx-samples');
 const { readCustomLabels } = require('../../../../../test/custom-labels');
 
 jest.mock(

@@ -11,7 +11,7 @@ const {
     toConversation,
     generateHistoryPages,
     ERROR_MESSAGES
-} = require('../../../../../test/opencx-samples');
+} = require('opencx-samples');
 
 jest.mock(
     '@salesforce/apex/OpenCxSessionController.getConversation',

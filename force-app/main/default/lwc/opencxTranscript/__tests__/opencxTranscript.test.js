@@ -1,18 +1,13 @@
 /* eslint-disable no-script-url -- these tests prove javascript: URLs are never made live */
 import { createElement } from '@lwc/engine-dom';
 import OpencxTranscriptSlice from 'c/opencxTranscriptSlice';
-import OpencxTranscript, {
-    segmentText,
-    safeHttpsUrl,
-    orderTurns,
-    FIRST_SLICE,
-    SLICE
-} from 'c/opencxTranscript';
+import OpencxTranscript, { segmentText, orderTurns, FIRST_SLICE, SLICE } from 'c/opencxTranscript';
+import { safeHttpsUrl } from 'c/opencxUtils';
 
 jest.mock('@salesforce/i18n/locale', () => ({ default: 'de-DE' }), { virtual: true });
 jest.mock('@salesforce/i18n/timeZone', () => ({ default: 'Asia/Tokyo' }), { virtual: true });
 
-const { samples, toConversation, fixtures, generateHistoryPages } = require('../../../../../test/opencx-samples');
+const { samples, toConversation, fixtures, generateHistoryPages } = require('opencx-samples');
 
 function createTranscript(props) {
     const element = createElement('c-opencx-transcript', { is: OpencxTranscript });
