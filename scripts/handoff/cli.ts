@@ -33,7 +33,8 @@ Visitors
   --message <text>            first message (default: "I want to talk to a human")
   --transcript <file>         AI-to-visitor transcript sent after the first message (UTF-8 text,
                               "Speaker: text" lines, or OpenCX chat history JSON; at most 1 MiB)
-  --channel <value>           OpencxChannel attribute (default: web)
+  --channel <value>           OpencxChannel attribute (default: rehearsal, which the doctor's
+                              routing summary leaves out)
   --language <value>          OpencxLanguage attribute (default: en)
   --priority <value>          OpencxPriority attribute (default: normal)
 Listening and checking

@@ -5,6 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError, EXIT, errorJson, errorLines, usageError, wantsJson } from '../lib/cli.ts';
+import { JsonTextError, parseJsonText } from '../lib/json-text.ts';
 import { Redactor } from '../lib/redact.ts';
 import { writeLastRehearsal, type LastRehearsal } from '../lib/rehearsal-verdict.ts';
 import {
@@ -30,6 +31,11 @@ export interface CommandIo {
     stopAfterReplies?: number;
     /** Default state folder (tests give each run its own; --state-dir wins). */
     stateDir?: string;
+    /**
+     * The folder every relative path is resolved against (--config, --state-dir, --transcript,
+     * --private-key, the default opencx.config.json and .opencx); default process.cwd().
+     */
+    cwd?: string;
 }
 
 export interface CommandOutcome {
@@ -59,14 +65,17 @@ async function rehearse(
     redactor: Redactor
 ): Promise<CommandOutcome> {
     // Inputs that can be wrong locally are read before anything is sent.
-    const mode = options.visitorVerification ?? readMode(options.configPath);
-    const transcript = options.transcript ? readTranscript(options.transcript) : undefined;
-    const stateDir = resolve(options.stateDir ?? io.stateDir ?? '.opencx');
+    const cwd = io.cwd ?? process.cwd();
+    const inCwd = (path: string) => resolve(cwd, path);
+    const mode = options.visitorVerification ?? readMode(options.configPath, inCwd);
+    const transcript = options.transcript ? readTranscript(inCwd(options.transcript)) : undefined;
+    const stateDir = inCwd(options.stateDir ?? io.stateDir ?? '.opencx');
+    const privateKey = options.privateKey === undefined ? undefined : inCwd(options.privateKey);
     const org = await connectOrg(options, io.env);
     const endpoint = endpointFor(options, org);
     const visitors: VisitorKind[] =
         options.visitor === 'both' ? ['anonymous', 'verified'] : [options.visitor];
-    const key = await signingKey(options, org, stateDir, redactor, out);
+    const key = await signingKey({ ...options, privateKey, mode }, org, stateDir, redactor, out);
     announce(out, org, endpoint, mode, visitors, key, options.email);
 
     let result: RehearsalResult;
@@ -129,14 +138,21 @@ function fail(error: unknown, out: Printer, json: boolean): CommandOutcome {
     return { exitCode: failure.exitCode };
 }
 
-function readMode(configPath: string): VisitorVerification {
-    if (!existsSync(configPath)) return visitorVerificationFromConfig(undefined);
+/**
+ * The mode opencx.config.json sets. Parsed as deploy and provisioning parse it (json-text.ts), so
+ * all three agree on what a valid file is: a byte-order mark or a syntax error is named with its
+ * line and column, never skipped.
+ */
+function readMode(configPath: string, inCwd: (path: string) => string): VisitorVerification {
+    const file = inCwd(configPath);
+    if (!existsSync(file)) return visitorVerificationFromConfig(undefined);
     let parsed: unknown;
     try {
-        parsed = JSON.parse(readFileSync(configPath, 'utf8').replace(/^\uFEFF/, ''));
+        parsed = parseJsonText(readFileSync(file, 'utf8'));
     } catch (error) {
+        if (!(error instanceof JsonTextError)) throw error;
         throw usageError(
-            `${configPath} is not valid JSON (${(error as Error).message}).`,
+            `${configPath} is not valid JSON: ${error.message}.`,
             'Fix the file, or pass --visitor-verification verified|open.'
         );
     }
@@ -184,10 +200,11 @@ function endpointFor(options: CliOptions, org: ConnectedOrg): MiawEndpoint {
 /**
  * The key that signs identity tokens: the one provisioning wrote (or --private-key), else a
  * throwaway key made for this run, so the verified visitor's call still shows how the channel
- * answers (a key the org does not know is never verified).
+ * answers (a key the org does not know is never verified). Open mode has no key by design, so
+ * there the throwaway key is said once as a plain fact, not a warning.
  */
 async function signingKey(
-    options: CliOptions,
+    options: CliOptions & { mode: VisitorVerification },
     org: ConnectedOrg,
     stateDir: string,
     redactor: Redactor,
@@ -215,7 +232,11 @@ async function signingKey(
             source: 'provisioned'
         };
     }
-    out.line(`! no identity key at ${keyPath}: signing with a throwaway key the org does not know`);
+    out.line(
+        options.mode === 'open'
+            ? '  the verified-visitor probe signs with a throwaway key: open mode has no identity key'
+            : `! no identity key at ${keyPath}: signing with a throwaway key the org does not know`
+    );
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     return {
         privateKey,

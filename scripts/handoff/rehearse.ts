@@ -7,6 +7,7 @@
 //   5. verifyAll         through the org connection: session, stamped fields, queue (verify.ts)
 //   6. the verdict       the mode this org and OpenCX need (verdict.ts)
 import { CliError } from '../lib/cli.ts';
+import { REHEARSAL_CHANNEL } from '../lib/rehearsal-verdict.ts';
 import type { VisitorVerification } from '../lib/visitor-verification.ts';
 import { MiawClient, type MiawEndpoint } from './miaw-client.ts';
 import { VisitorConversation, type Reply, type RoutingEvent } from './conversation.ts';
@@ -436,7 +437,7 @@ function routingAttributes(options: RehearsalOptions, kind: VisitorKind): Record
     return {
         OpencxSessionId: options.sessionId ?? crypto.randomUUID(),
         Chat_Consumer_Type: options.consumerType ?? DEFAULT_CONSUMER_TYPES[kind],
-        OpencxChannel: options.channel ?? 'web',
+        OpencxChannel: options.channel ?? REHEARSAL_CHANNEL,
         OpencxLanguage: options.language ?? 'en',
         OpencxPriority: options.priority ?? 'normal'
     };

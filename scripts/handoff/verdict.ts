@@ -1,6 +1,7 @@
-// RESTORED from tsx's compile cache (/tmp/tsx-0, compiled 2026-11-30 02:25:53 UTC) after another
-// helper overwrote this untracked file by mistake: logic as compiled then, types written back.
-// Check it against your latest version and remove this comment.
+// The rehearsal's verdict: from every token call it made, how the channel treats visitors, which
+// visitor-verification mode this org and OpenCX need, and the exact change when the mode in use is
+// not that one. A signed call that Salesforce answers with a guest token (subject UNAUTH/ANON) is a
+// silent guest fallback: the token was not verified, and the visitor would be routed as a guest.
 import type { VisitorVerification } from '../lib/visitor-verification.ts';
 import { saysAuthModeOn, type TokenAttempt } from './visitors.ts';
 
@@ -8,87 +9,114 @@ import { saysAuthModeOn, type TokenAttempt } from './visitors.ts';
 export interface Verdict {
     channel: 'open' | 'verifies' | 'unknown';
     needed: VisitorVerification | 'undetermined';
+    /** A token signed with the provisioned key came back as a guest token. */
     guestFallback: boolean;
+    /** The closing line: "Mode: <needed>: <why>. No change needed." or "... Change: <fix>". */
     line: string;
+    /** The exact change when the mode in use is wrong or the key is not verified; else null. */
     fix: string | null;
+}
+
+/** What the attempts showed, each fact read once. */
+interface Evidence {
+    guestAccepted: boolean;
+    guestRefused: boolean;
+    verifiedAccepted: boolean;
+    /** Signed with the provisioned key, answered with a guest token. */
+    guestFallback: boolean;
+    /** Signed with the provisioned key, refused (no token at all). */
+    provisionedKeyRefused: boolean;
+    /** Some signed call got a token (verified or not). */
+    signedAnswered: boolean;
 }
 
 const ASK_OPENCX =
     'ask OpenCX whether it signs an identity token for anonymous visitors too (random subject)';
 
+const FIXES = {
+    verifyAgain:
+        'The channel OpenCX_Messaging does not verify users but visitorVerification is "verified": turn verification back on with `npm run deploy -- --target-org <alias>` (it deploys authMode Auth and the key set), or, to stay open, set "visitorVerification": "open" in opencx.config.json.',
+    deployOpen:
+        'visitorVerification is "open" but the channel OpenCX_Messaging still verifies users: deploy open mode with `npm run deploy -- --target-org <alias>` (it sets authMode UnAuth), or set "visitorVerification": "verified" in opencx.config.json and run `npm run provision`.',
+    guestFallback:
+        "Salesforce did not verify the identity token and silently issued a guest token: check the key with `npm run provision -- --check` (kid registered in OpenCX_Identity_Keys, issuer equal to the key set's), or register a new one with `npm run provision -- --rotate-key`, then paste the new values into OpenCX.",
+    keyRefused:
+        "Salesforce refused the identity token signed with the provisioned key: check the key with `npm run provision -- --check` (kid registered in OpenCX_Identity_Keys, issuer equal to the key set's, clock in sync), or register a new one with `npm run provision -- --rotate-key`, then paste the new values into OpenCX.",
+    noKey: 'No identity token was verified (no provisioned key was used): run `npm run provision -- --target-org <alias>` (it registers the key), then rerun the rehearsal.',
+    undetermined:
+        'Fix the errors above (deployment published, channel active), then rerun the rehearsal.'
+} as const;
+
+function evidenceOf(attempts: TokenAttempt[]): Evidence {
+    const signed = attempts.filter((a) => a.way === 'signed');
+    const provisioned = signed.filter((a) => a.keySource === 'provisioned');
+    return {
+        guestAccepted: attempts.some((a) => a.way === 'unauthenticated' && a.ok),
+        guestRefused: attempts.some(saysAuthModeOn),
+        verifiedAccepted: signed.some((a) => a.ok && a.subjectKind === 'AUTH'),
+        guestFallback: provisioned.some((a) => a.ok && a.subjectKind !== 'AUTH'),
+        provisionedKeyRefused: provisioned.some(
+            (a) => !a.ok && a.status !== null && a.status >= 400 && a.status < 500
+        ),
+        signedAnswered: signed.some((a) => a.ok)
+    };
+}
+
 export function decideVerdict(attempts: TokenAttempt[], mode: VisitorVerification): Verdict {
-    const guestAccepted = attempts.some((a) => a.way === 'unauthenticated' && a.ok);
-    const verifiedAccepted = attempts.some(
-        (a) => a.way === 'signed' && a.ok && a.subjectKind === 'AUTH'
-    );
-    const guestFallback = attempts.some(
-        (a) =>
-            a.way === 'signed' && a.ok && a.subjectKind !== 'AUTH' && a.keySource === 'provisioned'
-    );
-    const refusedGuests = attempts.some(saysAuthModeOn);
-    const signedAnswered = attempts.some((a) => a.way === 'signed' && a.ok);
-    const channel =
-        guestAccepted && !verifiedAccepted
-            ? 'open'
-            : verifiedAccepted || refusedGuests || signedAnswered
-              ? 'verifies'
-              : 'unknown';
-    if (channel === 'open') return openVerdict(mode);
-    if (channel === 'verifies') return verifiesVerdict(mode, verifiedAccepted, guestFallback);
+    const evidence = evidenceOf(attempts);
+    // A guest token for the visitor and no verified one: the channel does not verify users.
+    if (evidence.guestAccepted && !evidence.verifiedAccepted) return openVerdict(mode);
+    if (evidence.verifiedAccepted || evidence.guestRefused || evidence.signedAnswered) {
+        return verifiesVerdict(mode, evidence);
+    }
     const statuses = attempts.map((a) => `${a.kind} ${a.way}: ${a.status ?? 'no answer'}`);
     return {
-        channel,
+        channel: 'unknown',
         needed: 'undetermined',
-        guestFallback,
-        line: `Mode: undetermined: neither token call showed how the channel treats visitors (${statuses.join('; ')}).`,
-        fix: 'Fix the errors above (deployment published, channel active), then rerun the rehearsal.'
+        guestFallback: evidence.guestFallback,
+        line: `Mode: undetermined: neither token call showed how the channel treats visitors (${statuses.join('; ') || 'no token call made'}). Change: ${FIXES.undetermined}`,
+        fix: FIXES.undetermined
     };
 }
 
 function openVerdict(mode: VisitorVerification): Verdict {
     const base =
         "Mode: open: the channel takes guests and refuses identity tokens, so every visitor is a guest and Chat_Consumer_Type is OpenCX's claim alone (OpenCX must request guest tokens for verified visitors too; rules for verified visitors take the claim only when OpenCX Setting Allow_Unchecked_Verified_Claims__c is on).";
-    if (mode === 'open') {
-        return {
-            channel: 'open',
-            needed: 'open',
-            guestFallback: false,
-            line: `${base} No change needed.`,
-            fix: null
-        };
-    }
-    const fix =
-        'The channel OpenCX_Messaging does not verify users but visitorVerification is "verified": turn verification back on with `npm run deploy -- --target-org <alias>` (it deploys authMode Auth and the key set), or, to stay open, set "visitorVerification": "open" in opencx.config.json.';
+    const fix = mode === 'open' ? null : FIXES.verifyAgain;
     return {
         channel: 'open',
         needed: 'open',
         guestFallback: false,
-        line: `${base} Change: ${fix}`,
+        line: `${base} ${fix ? `Change: ${fix}` : 'No change needed.'}`,
         fix
     };
 }
 
-function verifiesVerdict(
-    mode: VisitorVerification,
-    verifiedAccepted: boolean,
-    guestFallback: boolean
-): Verdict {
-    const base = `Mode: verified: the channel verifies identity tokens and refuses guest tokens; anonymous visitors get in only with a token OpenCX signs (${ASK_OPENCX}; if it does not, use open mode).`;
-    let fix: string | null = null;
-    if (mode === 'open') {
-        fix =
-            'visitorVerification is "open" but the channel OpenCX_Messaging still verifies users: deploy open mode with `npm run deploy -- --target-org <alias>` (it sets authMode UnAuth), or set "visitorVerification": "verified" in opencx.config.json and run `npm run provision`.';
-    } else if (guestFallback) {
-        fix =
-            "Salesforce did not verify the identity token and silently issued a guest token: check the key with `npm run provision -- --check` (kid registered in OpenCX_Identity_Keys, issuer equal to the key set's), or register a new one with `npm run provision -- --rotate-key`, then paste the new values into OpenCX.";
-    } else if (!verifiedAccepted) {
-        fix =
-            'No identity token was verified (no provisioned key was used): run `npm run provision -- --target-org <alias>` (it registers the key), then rerun the rehearsal.';
-    }
+function verifiesVerdict(mode: VisitorVerification, evidence: Evidence): Verdict {
+    // Say about guest tokens only what a call showed.
+    const guests = evidence.guestRefused
+        ? ' and refuses guest tokens'
+        : evidence.guestAccepted
+          ? ' and also takes guest tokens'
+          : '';
+    const anonymous = evidence.guestAccepted
+        ? ''
+        : `; anonymous visitors get in only with a token OpenCX signs (${ASK_OPENCX}; if it does not, use open mode)`;
+    const base = `Mode: verified: the channel verifies identity tokens${guests}${anonymous}.`;
+    const fix =
+        mode === 'open'
+            ? FIXES.deployOpen
+            : evidence.guestFallback
+              ? FIXES.guestFallback
+              : evidence.verifiedAccepted
+                ? null
+                : evidence.provisionedKeyRefused
+                  ? FIXES.keyRefused
+                  : FIXES.noKey;
     return {
         channel: 'verifies',
         needed: 'verified',
-        guestFallback,
+        guestFallback: evidence.guestFallback,
         line: `${base} ${fix ? `Change: ${fix}` : 'No change needed.'}`,
         fix
     };

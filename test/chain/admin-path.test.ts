@@ -262,13 +262,17 @@ describe('switching modes on one org: verified → open → verified (docs/deplo
 });
 
 describe('one opencx.config.json for every command', () => {
-    test('a byte-order mark: deploy and provision both refuse it, naming it, before any call', async () => {
+    test('a byte-order mark: deploy, provision and the rehearsal all refuse it, naming it, before any call', async () => {
         const path = await AdminPath.start('verified');
         try {
             writeFileSync(path.configPath, `\ufeff${readFileSync(path.configPath, 'utf8')}`);
-            for (const run of [await path.deploy(), await path.provision()]) {
+            for (const run of [
+                await path.deploy(),
+                await path.provision(),
+                await path.rehearse()
+            ]) {
                 assert.equal(run.code, 2, text(run));
-                assert.match(run.stderr, /byte-order mark/);
+                assert.match(run.stderr, /byte-order mark.* at line 1, column 1/);
                 assert.equal(run.calls.length, 0);
             }
         } finally {

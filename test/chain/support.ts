@@ -158,13 +158,7 @@ export class AdminPath {
         return this.record(`provision ${args.join(' ')}`.trim(), async () => {
             const out: string[] = [];
             const err: string[] = [];
-            const parsed = parseArgs([
-                '--instance-url',
-                this.emulator.url,
-                '--config',
-                this.configPath,
-                ...args
-            ]);
+            const parsed = parseArgs(['--instance-url', this.emulator.url, ...args]);
             const code = await runProvision(buildRunOptions(parsed, this.env(), this.dir), {
                 stdout: (line) => out.push(line),
                 stderr: (line) => err.push(line)
@@ -174,9 +168,9 @@ export class AdminPath {
     }
 
     /**
-     * `npm run handoff:test -- --instance-url …` in-process. The command resolves its config and
-     * state folder from the process's cwd, so the admin's folder is passed as flags; the messaging
-     * host of an emulator cannot follow from its URL, so it is passed too.
+     * `npm run handoff:test -- --instance-url …` in-process, in the admin's folder (its config and
+     * .opencx, as provisioning left them); the messaging host of an emulator cannot follow from its
+     * URL, so it is passed.
      */
     rehearse(args: string[] = []): Promise<HandoffRun> {
         if (this.asChildren) return this.rehearseAsChild(args);
@@ -189,10 +183,6 @@ export class AdminPath {
                     this.emulator.url,
                     '--messaging-host',
                     this.emulator.url,
-                    '--config',
-                    this.configPath,
-                    '--state-dir',
-                    this.stateDir,
                     '--verify-timeout',
                     '3',
                     '--listen',
@@ -202,7 +192,8 @@ export class AdminPath {
                 {
                     stdout: (text) => (stdout += text),
                     stderr: (text) => (stderr += text),
-                    env: this.env()
+                    env: this.env(),
+                    cwd: this.dir
                 }
             );
             return { code: outcome.exitCode, stdout, stderr, outcome };

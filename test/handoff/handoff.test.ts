@@ -37,7 +37,7 @@ describe('handoff rehearsal against the emulator', () => {
         assert.deepEqual(result.session?.stamped, {
             OpenCX_Session_Id__c: 'c0ffee00-0000-4000-8000-000000000001',
             Chat_Consumer_Type__c: 'Anonymous',
-            OpenCX_Channel__c: 'web',
+            OpenCX_Channel__c: 'rehearsal',
             OpenCX_Language__c: 'en',
             OpenCX_Priority__c: 'normal'
         });
