@@ -15,11 +15,7 @@ const TITLE = 'Verified claims in open mode';
 
 /** The warning's text, with the project's fallback queue (OpenCX_Fallback as shipped). */
 export function uncheckedClaimsWarning(fallbackQueue: string): string {
-    return (
-        `in open mode, visitors OpenCX marks verified go to ${fallbackQueue}; to route them by ` +
-        "OpenCX's claim, turn on Allow Unchecked Verified Claims (Setup → Custom Metadata Types → " +
-        'OpenCX Setting → Default)'
-    );
+    return `in open mode, visitors OpenCX marks verified go to ${fallbackQueue}; to route them by OpenCX's claim, turn on Allow Unchecked Verified Claims (Setup → Custom Metadata Types → OpenCX Setting → Default)`;
 }
 
 /** Runs one SOQL query, every row (callers pass the org connection's queryAll). */
