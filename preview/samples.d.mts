@@ -1,39 +1,28 @@
 // Types of preview/samples.mjs for the TypeScript that reads it (browser tests, benchmark).
 
-/** Apex OpenCxConversation.Turn, as force-app/test/opencx-samples.js builds it. */
-export interface PreviewTurn {
+/// <reference path="../types/opencx-apex.d.ts" />
+import type {
+    OpenCxConversation,
+    Turn
+} from '@salesforce/apex/OpenCxSessionController.getConversation';
+
+/**
+ * Apex OpenCxConversation.Turn (types/opencx-apex.d.ts, generated from the Apex class), as
+ * force-app/test/opencx-samples.js builds it: every field present, null when unset
+ * (test/apex/panel-contract.test.ts holds the samples to that).
+ */
+export type PreviewTurn = { [K in keyof Turn]-?: Exclude<Turn[K], undefined> } & {
     position: number;
     kind: 'message' | 'note' | 'event';
-    author: string | null;
-    eventType: string | null;
-    text: string | null;
-    humanAgentId: string | null;
-    createdAt: string | null;
-}
+};
 
-/** Apex OpenCxConversation. */
-export interface PreviewConversation {
-    state: 'READY' | 'NO_SESSION' | 'NOT_CONFIGURED';
-    setupMessage: string | null;
-    sessionId: string | null;
-    sessionUrl: string | null;
-    consumerType: string | null;
-    priority: string | null;
-    channel: string | null;
-    language: string | null;
-    status: string | null;
-    contactName: string | null;
-    contactEmail: string | null;
-    summary: string | null;
-    sentiment: string | null;
+/** Apex OpenCxConversation as the samples build it: every field present, null when unset. */
+export type PreviewConversation = {
+    [K in keyof OpenCxConversation]-?: Exclude<OpenCxConversation[K], undefined>;
+} & {
+    state: 'READY' | 'NO_SESSION' | 'NOT_CONFIGURED' | 'BUSY';
     turns: PreviewTurn[];
-    historyPageCount: number;
-    transcriptTruncated: boolean;
-    transcriptPartial: boolean;
-    partialReason: string | null;
-    retryAfterSeconds: number | null;
-    cachedAnswers: number;
-}
+};
 
 export type ApexAnswer = { data: PreviewConversation | null } | { error: { message: string } };
 
