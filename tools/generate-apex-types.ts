@@ -5,7 +5,7 @@
 //   tsx tools/generate-apex-types.ts           write the .d.ts
 //   tsx tools/generate-apex-types.ts --check   write nothing; exit 1 when the committed one differs
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import prettier from 'prettier';
 import {
     ApexErrorListener,
@@ -42,6 +42,8 @@ export interface ApexClass {
     doc: string | null;
     properties: ApexProperty[];
     enumValues: string[] | null;
+    /** The folder of its .cls: where the types it names are looked up. */
+    folder: string;
 }
 export interface ApexMethod {
     controller: string;
@@ -51,6 +53,7 @@ export interface ApexMethod {
     returns: ApexType | null;
 }
 interface ParsedFile {
+    folder: string;
     classes: Map<string, { context: ClassDeclarationContext | null; info: ApexClass }>;
     methods: ApexMethod[];
 }
@@ -105,7 +108,13 @@ function readClass(
     doc: string | null
 ): void {
     const name = outer ? `${outer}.${context.id().getText()}` : context.id().getText();
-    const info: ApexClass = { qualifiedName: name, doc, properties: [], enumValues: null };
+    const info: ApexClass = {
+        qualifiedName: name,
+        doc,
+        properties: [],
+        enumValues: null,
+        folder: parsed.folder
+    };
     parsed.classes.set(name, { context, info });
     for (const declaration of context.classBody().classBodyDeclaration_list()) {
         const member = declaration.memberDeclaration();
@@ -131,7 +140,8 @@ function readClass(
                     qualifiedName: `${name}.${innerEnum.id().getText()}`,
                     doc: memberDoc,
                     properties: [],
-                    enumValues: values
+                    enumValues: values,
+                    folder: parsed.folder
                 }
             });
         } else if (aura && (field || property)) {
@@ -172,7 +182,7 @@ export function parseApexClassFile(file: string, source = readFileSync(file, 'ut
     void lexer;
     const unit = parser.compilationUnit();
     const tokens = parser.getTokenStream() as unknown as ApexTokenStream;
-    const parsed: ParsedFile = { classes: new Map(), methods: [] };
+    const parsed: ParsedFile = { folder: dirname(file), classes: new Map(), methods: [] };
     const declaration = unit.typeDeclaration();
     const top = declaration.classDeclaration();
     if (top) readClass(top, null, tokens, parsed, docBefore(declaration, tokens));

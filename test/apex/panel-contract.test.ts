@@ -4,9 +4,12 @@
 // the @AuraEnabled properties Apex declares, each with a value of the JSON type Apex sends.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import {
+    classesDir,
     generateApexTypes,
     readApexClass,
     shapeOf,
@@ -84,7 +87,7 @@ function objectProblems(value: unknown, apexClass: ApexClass, path: string): str
             );
             continue;
         }
-        const shape = shapeOf(property.type, apexClass.qualifiedName);
+        const shape = shapeOf(property.type, apexClass.qualifiedName, apexClass.folder);
         problems.push(
             ...contractProblems(record[property.name], shape, `${path}.${property.name}`)
         );
@@ -172,5 +175,109 @@ describe('the panel contract: Apex OpenCxConversation is the one source', () => 
         assert.deepEqual(contractProblems({ ...verified, routing }, conversationShape, 'x'), [
             'x.routing.routedAt: "soon", Apex sends an ISO 8601 datetime'
         ]);
+    });
+
+    test('a field added to the Apex reaches the generated type and fails every sample until added', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'opencx-apex-'));
+        try {
+            cpSync(classesDir, dir, { recursive: true });
+            const file = join(dir, 'OpenCxConversation.cls');
+            const source = readFileSync(file, 'utf8');
+            const marker = '    @AuraEnabled\n    public String state;';
+            assert.ok(source.includes(marker));
+            writeFileSync(
+                file,
+                source.replace(
+                    marker,
+                    `${marker}\n    @AuraEnabled\n    public Decimal waitMinutes;`
+                )
+            );
+            assert.match(await generateApexTypes(dir), /\n {8}waitMinutes\?: number \| null;\n/);
+            const changed: JsonShape = {
+                kind: 'class',
+                apexClass: readApexClass('OpenCxConversation', dir)
+            };
+            assert.deepEqual(contractProblems(opencx.samples.verified, changed, 'verified'), [
+                'verified.waitMinutes: missing (OpenCxConversation declares it)'
+            ]);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    test('Apex types map to JSON types: numbers, Date/Datetime, List, Map, inner classes, enums', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'opencx-apex-'));
+        try {
+            writeFileSync(
+                join(dir, 'ShapeController.cls'),
+                `public with sharing class ShapeController {
+    @AuraEnabled(cacheable=true)
+    public static Shape getShape(Id recordId, List<String> names) { return null; }
+    @AuraEnabled
+    public static void touch(Integer count) {}
+    /** Every Apex type the panel's DTOs may use. */
+    public class Shape {
+        @AuraEnabled public Long big;
+        @AuraEnabled public Double ratio;
+        @AuraEnabled public Date day;
+        @AuraEnabled public Datetime at;
+        @AuraEnabled public List<Decimal> amounts;
+        @AuraEnabled public Map<String, Boolean> flags;
+        @AuraEnabled public Tone tone;
+        @AuraEnabled public Part[] parts;
+        public String notSent;
+    }
+    public enum Tone { CALM, ANGRY }
+    public class Part { @AuraEnabled public String name; }
+}`
+            );
+            const types = await generateApexTypes(dir, ['ShapeController']);
+            for (const line of [
+                'big?: number | null;',
+                'ratio?: number | null;',
+                'day?: string | null;',
+                'at?: string | null;',
+                'amounts?: number[] | null;',
+                'flags?: Record<string, boolean> | null;',
+                'tone?: Tone | null;',
+                "export type Tone = 'CALM' | 'ANGRY';",
+                'parts?: Part[] | null;',
+                'recordId?: string | null;',
+                'names?: string[] | null;',
+                "declare module '@salesforce/apex/ShapeController.touch'",
+                'type Touch = (params: TouchParams) => Promise<void>;',
+                'type GetShape = WireAdapterConstructor<GetShapeParams, WiredGetShape> &'
+            ])
+                assert.ok(types.includes(line), `${line}\n---\n${types}`);
+            assert.doesNotMatch(types, /notSent/);
+            const shape: JsonShape = {
+                kind: 'class',
+                apexClass: readApexClass('ShapeController.Shape', dir)
+            };
+            assert.deepEqual(
+                contractProblems(
+                    {
+                        big: 1.5,
+                        ratio: 0.5,
+                        day: 'x',
+                        at: null,
+                        amounts: [1],
+                        flags: null,
+                        tone: 'LOUD',
+                        parts: [{}]
+                    },
+                    shape,
+                    's'
+                ),
+                [
+                    's.big: 1.5, Apex sends an integer',
+                    's.day: "x", Apex sends an ISO 8601 date',
+                    's.tone: "LOUD" is not a value of ShapeController.Tone',
+                    's.parts[0].name: missing (ShapeController.Part declares it)'
+                ]
+            );
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
