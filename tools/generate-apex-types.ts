@@ -11,7 +11,11 @@ import {
     ApexErrorListener,
     ApexLexer,
     ApexParserFactory,
+    type AnnotationContext,
     type ClassDeclarationContext,
+    type EnumDeclarationContext,
+    type MemberDeclarationContext,
+    type MethodDeclarationContext,
     type ModifierContext,
     type ApexParserRuleContext,
     type ApexToken,
@@ -54,7 +58,7 @@ export interface ApexMethod {
 }
 interface ParsedFile {
     folder: string;
-    classes: Map<string, { context: ClassDeclarationContext | null; info: ApexClass }>;
+    classes: Map<string, ApexClass>;
     methods: ApexMethod[];
 }
 
@@ -100,6 +104,64 @@ function typeOf(ref: TypeRefContext): ApexType {
     return ref.arraySubscripts()?.getText() ? { name: 'List', args: [type] } : type;
 }
 
+function readEnum(
+    context: EnumDeclarationContext,
+    qualifiedName: string,
+    doc: string | null,
+    parsed: ParsedFile
+): void {
+    const values =
+        context
+            .enumConstants()
+            ?.id_list()
+            .map((id) => id.getText()) ?? [];
+    parsed.classes.set(qualifiedName, {
+        qualifiedName,
+        doc,
+        properties: [],
+        enumValues: values,
+        folder: parsed.folder
+    });
+}
+
+function readMethod(
+    controller: string,
+    method: MethodDeclarationContext,
+    aura: AnnotationContext
+): ApexMethod {
+    const pairs = aura.elementValuePairs()?.elementValuePair_list() ?? [];
+    const params = method.formalParameters().formalParameterList()?.formalParameter_list() ?? [];
+    return {
+        controller,
+        name: method.id().getText(),
+        cacheable: pairs.some(
+            (pair) =>
+                pair.id().getText().toLowerCase() === 'cacheable' &&
+                pair.elementValue().getText().toLowerCase() === 'true'
+        ),
+        params: params.map((param) => ({
+            name: param.id().getText(),
+            type: typeOf(param.typeRef())
+        })),
+        returns: method.typeRef() ? typeOf(method.typeRef()) : null
+    };
+}
+
+/** The @AuraEnabled properties (fields or get/set properties) one member declares. */
+function readProperties(member: MemberDeclarationContext, doc: string | null): ApexProperty[] {
+    const field = member.fieldDeclaration();
+    const property = member.propertyDeclaration();
+    if (!field && !property) return [];
+    const type = typeOf((field ?? property)!.typeRef());
+    const names = field
+        ? field
+              .variableDeclarators()
+              .variableDeclarator_list()
+              .map((v) => v.id().getText())
+        : [property!.id().getText()];
+    return names.map((name) => ({ name, type, doc }));
+}
+
 function readClass(
     context: ClassDeclarationContext,
     outer: string | null,
@@ -115,77 +177,38 @@ function readClass(
         enumValues: null,
         folder: parsed.folder
     };
-    parsed.classes.set(name, { context, info });
+    parsed.classes.set(name, info);
     for (const declaration of context.classBody().classBodyDeclaration_list()) {
         const member = declaration.memberDeclaration();
         if (!member) continue;
-        const modifiers = declaration.modifier_list();
-        const aura = annotation(modifiers, 'AuraEnabled');
+        const aura = annotation(declaration.modifier_list(), 'AuraEnabled');
         const memberDoc = docBefore(declaration, tokens);
-        const field = member.fieldDeclaration();
-        const property = member.propertyDeclaration();
         const inner = member.classDeclaration();
         const innerEnum = member.enumDeclaration();
         const method = member.methodDeclaration();
         if (inner) readClass(inner, name, tokens, parsed, memberDoc);
-        else if (innerEnum) {
-            const values =
-                innerEnum
-                    .enumConstants()
-                    ?.id_list()
-                    .map((id) => id.getText()) ?? [];
-            parsed.classes.set(`${name}.${innerEnum.id().getText()}`, {
-                context: null,
-                info: {
-                    qualifiedName: `${name}.${innerEnum.id().getText()}`,
-                    doc: memberDoc,
-                    properties: [],
-                    enumValues: values,
-                    folder: parsed.folder
-                }
-            });
-        } else if (aura && (field || property)) {
-            const names = field
-                ? field
-                      .variableDeclarators()
-                      .variableDeclarator_list()
-                      .map((v) => v.id().getText())
-                : [property!.id().getText()];
-            const type = typeOf((field ?? property)!.typeRef());
-            for (const fieldName of names)
-                info.properties.push({ name: fieldName, type, doc: memberDoc });
-        } else if (aura && method) {
-            const pairs = aura.elementValuePairs()?.elementValuePair_list() ?? [];
-            parsed.methods.push({
-                controller: name,
-                name: method.id().getText(),
-                cacheable: pairs.some(
-                    (pair) =>
-                        pair.id().getText().toLowerCase() === 'cacheable' &&
-                        pair.elementValue().getText().toLowerCase() === 'true'
-                ),
-                params: (
-                    method.formalParameters().formalParameterList()?.formalParameter_list() ?? []
-                ).map((param) => ({ name: param.id().getText(), type: typeOf(param.typeRef()) })),
-                returns: method.typeRef() ? typeOf(method.typeRef()) : null
-            });
-        }
+        else if (innerEnum)
+            readEnum(innerEnum, `${name}.${innerEnum.id().getText()}`, memberDoc, parsed);
+        else if (aura && method) parsed.methods.push(readMethod(name, method, aura));
+        else if (aura) info.properties.push(...readProperties(member, memberDoc));
     }
 }
 
 /** The classes (with their inner classes and enums) and @AuraEnabled methods of one .cls file. */
 export function parseApexClassFile(file: string, source = readFileSync(file, 'utf8')): ParsedFile {
-    const { lexer, parser } = ApexParserFactory.createLexerAndParser(
+    const { parser } = ApexParserFactory.createLexerAndParser(
         source,
         new ThrowingErrorListener(relative(projectRoot, file))
     );
-    void lexer;
     const unit = parser.compilationUnit();
     const tokens = parser.getTokenStream() as unknown as ApexTokenStream;
     const parsed: ParsedFile = { folder: dirname(file), classes: new Map(), methods: [] };
     const declaration = unit.typeDeclaration();
-    const top = declaration.classDeclaration();
-    if (top) readClass(top, null, tokens, parsed, docBefore(declaration, tokens));
+    const doc = docBefore(declaration, tokens);
+    const topClass = declaration.classDeclaration();
+    const topEnum = declaration.enumDeclaration();
+    if (topClass) readClass(topClass, null, tokens, parsed, doc);
+    else if (topEnum) readEnum(topEnum, topEnum.id().getText(), doc, parsed);
     return parsed;
 }
 
@@ -231,7 +254,7 @@ function resolveClass(name: string, from: string, dir: string): ApexClass {
     const candidates = name.includes('.') ? [name] : [`${outer}.${name}`, name];
     for (const candidate of candidates) {
         const found = parsedClassFile(candidate.split('.')[0]!, dir)?.classes.get(candidate);
-        if (found) return found.info;
+        if (found) return found;
     }
     throw new Error(
         `Apex type ${name} (used in ${from}) not found under ${relative(projectRoot, dir)}`
