@@ -103,10 +103,15 @@ describe('--json', () => {
                 (event) =>
                     JSON.parse(event.data) as {
                         conversationId: string;
-                        conversationEntry: { entryPayload: string };
+                        conversationEntry: { entryPayload: string; sender?: { role?: string } };
                     }
             )
-            .filter((event) => event.conversationId === conversation.id)
+            // The visitor's messages only: the agent's reply may land between them under load.
+            .filter(
+                (event) =>
+                    event.conversationId === conversation.id &&
+                    event.conversationEntry.sender?.role !== 'Agent'
+            )
             .map(
                 (event) =>
                     (
