@@ -21,8 +21,9 @@ declare module '@salesforce/apex/OpenCxSessionController.getConversation' {
      * Failures of OpenCX itself (unreachable, 401, 404, 5xx, timeout, malformed answer) are not a
      * state: the controller throws an AuraHandledException and the panel offers a retry.
      *
-     * The preview and the LWC tests build the same shape from OpenCX fixtures with
-     * force-app/test/opencx-samples.js (toConversation); keep both in step.
+     * This class is the panel's contract: npm run build generates types/opencx-apex.d.ts from it,
+     * and test/apex/panel-contract.test.ts fails when the samples the preview and the LWC tests
+     * build (force-app/test/opencx-samples.js) differ from its fields.
      */
     export interface OpenCxConversation {
         state?: string | null;
