@@ -82,6 +82,28 @@ export function inQueries(
     return queries;
 }
 
+/**
+ * As inQueries, with a fixed `condition` before the IN-list:
+ * `SELECT … WHERE <condition> AND field IN (…)`, each query still within the URI budget.
+ */
+export function inQueriesWhere(
+    select: string,
+    condition: string,
+    field: string,
+    values: string[],
+    maxPerQuery = 200,
+    budget = QUERY_URI_BUDGET
+): string[] {
+    const prefix = `${condition} AND ${field}`;
+    return inQueries(
+        select,
+        field,
+        values,
+        maxPerQuery,
+        budget - encodeURIComponent(`${condition} AND `).length
+    ).map((soql) => soql.replace(` WHERE ${field} IN (`, ` WHERE ${prefix} IN (`));
+}
+
 const isQueryResponse = (body: unknown): boolean =>
     isObject(body) && Array.isArray(body.records) && typeof body.done === 'boolean';
 

@@ -3,8 +3,9 @@
 // Omni-Channel, metadata not deployed), channel inactive, flow not set on the channel, flow version
 // not active, deployment not published, the channel's authMode not what visitorVerification says,
 // queue without members, rep without permission set or presence configuration, config user missing,
-// API key missing, routing rule naming a missing queue, key set missing / without a key / issuer
-// mismatch / local private key not registered (verified mode); and the last rehearsal's verdict.
+// API key missing, admin without Customize Application (a warning), routing rule naming a missing
+// queue, key set missing / without a key / issuer mismatch / local private key not registered
+// (verified mode); and the last rehearsal's verdict.
 import { chunk, queryAll, queryMany, soqlList, type SObjectRow } from '../lib/batch.ts';
 import { CliError } from '../lib/cli.ts';
 import { certificateName } from '../lib/identity-key.ts';
@@ -14,6 +15,7 @@ import { readMetadata } from '../lib/metadata-api.ts';
 import { readLastRehearsal } from '../lib/rehearsal-verdict.ts';
 import { CHANNEL_AUTH_MODE } from '../lib/visitor-verification.ts';
 import { isPublishCurrent, readPublishRecord } from './activation.ts';
+import { adminAccessChecks } from './admin-access.ts';
 import { readApiKeyState } from './api-key.ts';
 import type { Check, ProvisionContext } from './context.ts';
 import { expectedIssuer, privateKeyPathOf } from './identity-key.ts';
@@ -372,6 +374,8 @@ export async function runDoctor(context: ProvisionContext): Promise<Check[]> {
         ...(context.snapshot.channel ? [await authModeCheck(context)] : []),
         ...queueChecks(context, members),
         ...(await userChecks(context, queueIds, members)),
+        // Customize Application comes from the profile or another set: a warning when missing.
+        ...(await adminAccessChecks(context)),
         ...(await apiKeyAndRuleChecks(context)),
         // Open mode deploys no key set: nothing to check there.
         ...(verified ? await keySetChecks(context) : []),

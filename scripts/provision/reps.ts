@@ -14,34 +14,12 @@ import {
     type SaveResult,
     type SObjectRow
 } from '../lib/batch.ts';
+import { adminAccessCheck, readAdminAccess } from './admin-access.ts';
+import { findUsers, key15, USERS_PER_QUERY } from './users.ts';
 import { PlanError, type ProvisionContext, type Step, type StepPlan } from './context.ts';
 
-const USERS_PER_QUERY = 200;
-
-export interface UserRow {
-    Id: string;
-    Username: string;
-    IsActive: boolean;
-}
-
-/** Looks users up by username (200 per query, within the URI limit); username (lower case) → user. */
-export async function findUsers(
-    conn: Connection,
-    usernames: string[]
-): Promise<Map<string, UserRow>> {
-    const rows = (
-        await queryMany(
-            conn,
-            inQueries(
-                'SELECT Id, Username, IsActive FROM User',
-                'Username',
-                usernames,
-                USERS_PER_QUERY
-            )
-        )
-    ).flat() as unknown as UserRow[];
-    return new Map(rows.map((row) => [String(row.Username).toLowerCase(), row]));
-}
+// Moved to users.ts (admin-access.ts needs them too); kept importable from here.
+export { findUsers, key15, type UserRow } from './users.ts';
 
 export interface Memberships {
     /** `${groupId}/${userId}` of existing queue members. */
@@ -52,7 +30,6 @@ export interface Memberships {
     presence: Map<string, string>;
 }
 
-export const key15 = (id: unknown) => String(id).slice(0, 15);
 const pair = (a: unknown, b: unknown) => `${key15(a)}/${key15(b)}`;
 
 /** The current queue members, permission-set assignments and presence assignments that matter. */
@@ -269,19 +246,29 @@ export const repsStep: Step = {
             desired,
             await currentMemberships(conn, desired)
         );
+        // The admin set cannot grant Customize Application (admin-access.ts): say who lacks it.
+        const access = adminAccessCheck(await readAdminAccess(conn, desired.admins));
         const details = {
             reps: config.reps.length,
             admins: config.admins.length,
-            ...(keptPresence.length ? { keptOtherPresenceConfiguration: keptPresence } : {})
+            ...(keptPresence.length ? { keptOtherPresenceConfiguration: keptPresence } : {}),
+            ...(access.warning ? { adminAccess: access } : {})
         };
+        const note = access.warning ? `; ${access.detail} — fix: ${access.fix}` : '';
         return {
             changes: pending.map((item) => ({
                 action: 'create' as const,
                 description: `${item.kind}: ${item.label}`
             })),
-            unchangedSummary: `${plural(config.reps.length, 'rep')} and ${plural(config.admins.length, 'admin')} already set up`,
+            unchangedSummary: `${plural(config.reps.length, 'rep')} and ${plural(config.admins.length, 'admin')} already set up${note}`,
+            ...(access.warning ? { warning: true } : {}),
             details,
-            apply: () => applyReps(conn, desired, details)
+            apply: async () => {
+                const applied = await applyReps(conn, desired, details);
+                return access.warning
+                    ? { ...applied, summary: `${applied.summary}${note}`, warning: true }
+                    : applied;
+            }
         };
     }
 };

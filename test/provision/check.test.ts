@@ -151,12 +151,11 @@ describe('provision --check', () => {
             ['rep-permission-set'],
             (emulator) => {
                 const user = findOne(emulator, 'User', 'Username', 'rep2@acme.example');
-                const assignment = findOne(
-                    emulator,
-                    'PermissionSetAssignment',
-                    'AssigneeId',
-                    user.Id
-                );
+                const repSet = findOne(emulator, 'PermissionSet', 'Name', 'OpenCX_Handoff_Rep');
+                const assignment = emulator.state.data
+                    .all('PermissionSetAssignment')
+                    .find((row) => row.AssigneeId === user.Id && row.PermissionSetId === repSet.Id);
+                assert.ok(assignment, 'rep2 has the rep permission set');
                 emulator.state.data.delete('PermissionSetAssignment', assignment.Id);
             }
         ],

@@ -119,7 +119,11 @@ export function orgFingerprint(emulator: Emulator) {
     const flow = tooling.all('FlowDefinition')[0];
     return {
         queueMembers: data.all('GroupMember').length,
-        permissionSetAssignments: data.all('PermissionSetAssignment').length,
+        // Assignments of permission sets, not the one of each user's profile the org always has.
+        permissionSetAssignments: data
+            .all('PermissionSetAssignment')
+            .filter((row) => data.findById(String(row.PermissionSetId))?.IsOwnedByProfile !== true)
+            .length,
         presenceAssignments: data.all('PresenceUserConfigUser').length,
         apiKeySet: [...credentials.values()].some(
             (credential) => 'ApiKey' in credential.credentials

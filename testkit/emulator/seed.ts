@@ -3,8 +3,11 @@
 // key set with its issuer and no key, external credential principal with no secret, the OpenCX cache
 // partition with no cache allocated, 10 MB of Platform Cache free), Messaging and
 // Omni-Channel are on, and nothing provisioning does has happened yet: no queue members, no
-// permission-set or presence assignments, no API key, no identity key.
+// permission-set or presence assignments (each user has only their profile's), no API key, no
+// identity key.
 import { loadProjectNames, type ProjectNames } from '../../scripts/lib/project.ts';
+import { readComponent } from '../metadata/index.ts';
+import { grantsUserPermission } from './routes/metadata-deploy-rules.ts';
 import { PARTITION_TYPE, setPlatformCacheCapacity } from './routes/platform-cache.ts';
 import type { OrgState } from './state.ts';
 import { customMetadataSObjects } from '../flow-evaluator/force-app.ts';
@@ -18,8 +21,10 @@ function defineDataTypes(state: OrgState): void {
     });
     data.define('User', {
         keyPrefix: '005',
-        fields: ['Username', 'Name', 'Email', 'IsActive', 'UserType']
+        fields: ['Username', 'Name', 'Email', 'IsActive', 'UserType', 'ProfileId'],
+        references: { ProfileId: true }
     });
+    data.define('Profile', { keyPrefix: '00e', fields: ['Name'], setup: true });
     data.define('Group', {
         keyPrefix: '00G',
         fields: ['Name', 'DeveloperName', 'Type', 'QueueRoutingConfigId'],
@@ -41,7 +46,15 @@ function defineDataTypes(state: OrgState): void {
     });
     data.define('PermissionSet', {
         keyPrefix: '0PS',
-        fields: ['Name', 'Label', 'IsOwnedByProfile'],
+        // One permission field of the hundreds: the one the doctor asks about (admin-access.ts).
+        fields: [
+            'Name',
+            'Label',
+            'IsOwnedByProfile',
+            'ProfileId',
+            'PermissionsCustomizeApplication'
+        ],
+        references: { ProfileId: true },
         setup: true
     });
     data.define('PermissionSetAssignment', {
@@ -183,6 +196,49 @@ function seedCachePartition(state: OrgState): void {
     });
 }
 
+/**
+ * A profile as an org stores it: the Profile row and the permission set it owns (IsOwnedByProfile,
+ * the permissions live there); returns the owned permission set's id.
+ */
+function seedProfile(state: OrgState, name: string, customizeApplication: boolean) {
+    const profile = state.data.insert('Profile', { Name: name });
+    const owned = state.data.insert('PermissionSet', {
+        Name: `X${profile.Id}`,
+        Label: profile.Id,
+        IsOwnedByProfile: true,
+        ProfileId: profile.Id,
+        PermissionsCustomizeApplication: customizeApplication
+    });
+    return { profileId: profile.Id, permissionSetId: owned.Id };
+}
+
+/**
+ * The org's users, each with a profile and that profile's PermissionSetAssignment (an org keeps one
+ * per user): admin@acme.example is a System Administrator (Customize Application), every user the
+ * options name has Standard User (without it).
+ */
+function seedUsers(state: OrgState, options: SeedOptions): void {
+    const admin = seedProfile(state, 'System Administrator', true);
+    const standard = seedProfile(state, 'Standard User', false);
+    const addUser = (username: string, name: string, active: boolean, profile = standard) => {
+        const user = state.data.insert('User', {
+            Username: username,
+            Name: name,
+            IsActive: active,
+            UserType: 'Standard',
+            ProfileId: profile.profileId
+        });
+        state.data.insert('PermissionSetAssignment', {
+            AssigneeId: user.Id,
+            PermissionSetId: profile.permissionSetId
+        });
+    };
+    addUser('admin@acme.example', 'Org Admin', true, admin);
+    for (const username of options.users ?? []) addUser(username, username.split('@')[0], true);
+    for (const username of options.inactiveUsers ?? [])
+        addUser(username, username.split('@')[0], false);
+}
+
 /** Fills `state` with the empty-but-deployed org; returns the project names it used. */
 export function seedDeployedOrg(state: OrgState, options: SeedOptions = {}): ProjectNames {
     const project = options.project ?? loadProjectNames();
@@ -198,28 +254,7 @@ export function seedDeployedOrg(state: OrgState, options: SeedOptions = {}): Pro
         OrganizationType: 'Enterprise Edition'
     });
     state.orgId = organization.Id;
-    data.insert('User', {
-        Username: 'admin@acme.example',
-        Name: 'Org Admin',
-        IsActive: true,
-        UserType: 'Standard'
-    });
-    for (const username of options.users ?? []) {
-        data.insert('User', {
-            Username: username,
-            Name: username.split('@')[0],
-            IsActive: true,
-            UserType: 'Standard'
-        });
-    }
-    for (const username of options.inactiveUsers ?? []) {
-        data.insert('User', {
-            Username: username,
-            Name: username.split('@')[0],
-            IsActive: false,
-            UserType: 'Standard'
-        });
-    }
+    seedUsers(state, options);
 
     if (options.platformOnly) {
         // The custom metadata type arrives with the deploy; until then a query of it is INVALID_TYPE.
@@ -246,10 +281,15 @@ export function seedDeployedOrg(state: OrgState, options: SeedOptions = {}): Pro
         data.insert('QueueSobject', { QueueId: group.Id, SobjectType: 'MessagingSession' });
     }
     for (const name of [project.repPermissionSet, project.adminPermissionSet]) {
+        // As deployed from force-app: the file says whether the set grants Customize Application.
+        const file = readComponent('permissionsets', name, '.permissionset-meta.xml');
         data.insert('PermissionSet', {
             Name: name,
             Label: name.replace(/_/g, ' '),
-            IsOwnedByProfile: false
+            IsOwnedByProfile: false,
+            PermissionsCustomizeApplication: file
+                ? grantsUserPermission(file.root, 'CustomizeApplication')
+                : false
         });
     }
     data.insert('PresenceUserConfig', {

@@ -290,6 +290,9 @@ function checkField(store: RecordStore, type: string, path: string): void {
     if (rest.length > 0) {
         const idField = head.endsWith('__r') ? `${head.slice(0, -3)}__c` : `${head}Id`;
         checkField(store, type, idField);
+        // A relationship named as its type (PermissionSet.PermissionsCustomizeApplication): its
+        // field must exist there too, as the org checks; others (Assignee, polymorphic) are not known.
+        if (store.hasType(head)) checkField(store, head, rest.join('.'));
         return;
     }
     if (head === 'Id' || !schema?.fields) return;

@@ -94,6 +94,14 @@ function list<T>(value: T | T[] | undefined): T[] {
     return Array.isArray(value) ? value : [value];
 }
 
+/** Whether a PermissionSet file's <userPermissions> enable `permission` (as the org then stores it). */
+export function grantsUserPermission(root: Record<string, unknown>, permission: string): boolean {
+    return list(root.userPermissions as unknown).some((entry) => {
+        const item = entry as Record<string, unknown>;
+        return String(item?.name) === permission && String(item?.enabled) === 'true';
+    });
+}
+
 /** Looks up names in the org and in the request. */
 class References {
     readonly staged = new Set<string>();
@@ -440,7 +448,8 @@ const RECORD_WRITERS: Record<string, RecordWriter> = {
         state.data.insert('PermissionSet', {
             Name: name,
             Label: String(root.label ?? name),
-            IsOwnedByProfile: false
+            IsOwnedByProfile: false,
+            PermissionsCustomizeApplication: grantsUserPermission(root, 'CustomizeApplication')
         });
     },
     PresenceUserConfig: (state, name, root) =>
