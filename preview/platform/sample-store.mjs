@@ -47,7 +47,11 @@ function settle(produce) {
     });
 }
 
-/** Runs an Apex method against the current sample: a structured clone, as if it crossed the wire. */
+/**
+ * Runs an Apex method against the current sample, its answer crossing the wire as in an org: the
+ * server serializes it to JSON (here, in the task the latency ends in), and the browser parses it
+ * in a task of its own when it arrives (Aura's JSON.parse of the response), then hands it over.
+ */
 export function callApex(name, params) {
     const sample = currentSample();
     const handler = sample.apex[name];
@@ -57,7 +61,21 @@ export function callApex(name, params) {
         if (!handler) {
             throw apexError(`The preview has no data for Apex method ${name}.`, 500);
         }
-        return structuredClone(handler(params, callNumber));
+        // Undefined stays undefined (JSON has no such value; the preview's samples use it).
+        return JSON.stringify(handler(params, callNumber));
+    }).then(arrive);
+}
+
+/** The browser receiving a serialized answer: a later task, where it is parsed. */
+function arrive(body) {
+    return new Promise((resolve, reject) => {
+        setTimeout(() => {
+            try {
+                resolve(body === undefined ? undefined : JSON.parse(body));
+            } catch (error) {
+                reject(error);
+            }
+        }, 0);
     });
 }
 

@@ -44,20 +44,38 @@ export function readConversation(data) {
 function readReady(data) {
     if (typeof data.sessionId !== 'string' || !data.sessionId.trim())
         return null;
-    if (!Array.isArray(data.turns))
+    if (!Array.isArray(data.turns) || !hasUniquePositions(data.turns))
         return null;
-    const positions = new Set();
-    for (const turn of data.turns) {
-        if (!isTurn(turn) || positions.has(turn.position))
-            return null;
-        positions.add(turn.position);
-    }
     const pages = data.historyPageCount;
     if (pages !== undefined && pages !== null && !Number.isFinite(pages))
         return null;
     return data;
 }
-/** A turn the transcript can render: a unique numeric position (its key) and a kind. */
+/**
+ * Every item is a turn, each with its own position. One indexed pass without a callback per turn
+ * (20,000 turns arrive in one task); positions rise in the order OpenCX sends them, so a Set is
+ * built only once one does not.
+ */
+function hasUniquePositions(turns) {
+    let seen = null;
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let index = 0; index < turns.length; index++) {
+        const turn = turns[index];
+        if (!isTurn(turn))
+            return false;
+        const { position } = turn;
+        if (!seen && position > previous) {
+            previous = position;
+            continue;
+        }
+        seen ??= new Set(turns.slice(0, index).map((earlier) => earlier.position));
+        if (seen.has(position))
+            return false;
+        seen.add(position);
+    }
+    return true;
+}
+/** A turn the transcript can render: a numeric position (its key) and a kind. */
 function isTurn(value) {
     if (!isRecord(value))
         return false;
@@ -65,7 +83,11 @@ function isTurn(value) {
         return false;
     if (typeof value.kind !== 'string' || !value.kind)
         return false;
-    return TURN_TEXT_FIELDS.every((field) => isOptionalText(value[field]));
+    for (let index = 0; index < TURN_TEXT_FIELDS.length; index++) {
+        if (!isOptionalText(value[TURN_TEXT_FIELDS[index]]))
+            return false;
+    }
+    return true;
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -45,23 +45,46 @@ export function readConversation(data: unknown): CheckedConversation | null {
 
 function readReady(data: Record<string, unknown>): CheckedConversation | null {
     if (typeof data.sessionId !== 'string' || !data.sessionId.trim()) return null;
-    if (!Array.isArray(data.turns)) return null;
-    const positions = new Set<number>();
-    for (const turn of data.turns as unknown[]) {
-        if (!isTurn(turn) || positions.has(turn.position)) return null;
-        positions.add(turn.position);
-    }
+    if (!Array.isArray(data.turns) || !hasUniquePositions(data.turns as unknown[])) return null;
     const pages = data.historyPageCount;
     if (pages !== undefined && pages !== null && !Number.isFinite(pages)) return null;
     return data as unknown as CheckedConversation;
 }
 
-/** A turn the transcript can render: a unique numeric position (its key) and a kind. */
+/**
+ * Every item is a turn, each with its own position. One indexed pass without a callback per turn
+ * (20,000 turns arrive in one task); positions rise in the order OpenCX sends them, so a Set is
+ * built only once one does not.
+ */
+function hasUniquePositions(turns: readonly unknown[]): boolean {
+    let seen: Set<number> | null = null;
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let index = 0; index < turns.length; index++) {
+        const turn = turns[index];
+        if (!isTurn(turn)) return false;
+        const { position } = turn;
+        if (!seen && position > previous) {
+            previous = position;
+            continue;
+        }
+        seen ??= new Set(
+            turns.slice(0, index).map((earlier) => (earlier as ConversationTurn).position)
+        );
+        if (seen.has(position)) return false;
+        seen.add(position);
+    }
+    return true;
+}
+
+/** A turn the transcript can render: a numeric position (its key) and a kind. */
 function isTurn(value: unknown): value is ConversationTurn {
     if (!isRecord(value)) return false;
     if (typeof value.position !== 'number' || !Number.isFinite(value.position)) return false;
     if (typeof value.kind !== 'string' || !value.kind) return false;
-    return TURN_TEXT_FIELDS.every((field) => isOptionalText(value[field]));
+    for (let index = 0; index < TURN_TEXT_FIELDS.length; index++) {
+        if (!isOptionalText(value[TURN_TEXT_FIELDS[index]])) return false;
+    }
+    return true;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
