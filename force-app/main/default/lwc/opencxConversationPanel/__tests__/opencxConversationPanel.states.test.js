@@ -119,6 +119,14 @@ const UNREADABLE = [
     ['READY with a turn without position', { ...samples.verified, turns: [turn(undefined)] }],
     ['READY with a turn without kind', { ...samples.verified, turns: [turn(0, { kind: null })] }],
     ['READY with two turns at one position', { ...samples.verified, turns: [turn(1), turn(1)] }],
+    [
+        'READY with a position repeated once positions stopped rising',
+        { ...samples.verified, turns: [turn(1), turn(5), turn(3), turn(5)] }
+    ],
+    [
+        'READY with a position repeated from before they stopped rising',
+        { ...samples.verified, turns: [turn(1), turn(5), turn(3), turn(1)] }
+    ],
     ['READY with a turn whose text is an object', { ...samples.verified, turns: [turn(0, { text: {} })] }],
     ['a summary that is not text', { ...samples.verified, summary: { html: '<b>x</b>' } }],
     ['a session id that is a number', { ...samples.verified, sessionId: 42 }]
