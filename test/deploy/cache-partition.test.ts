@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { deployBehaviour } from '../../testkit/emulator/routes/metadata-deploy.ts';
 import {
     orgCacheMb,
@@ -15,23 +15,10 @@ import {
     setPlatformCacheCapacity,
     type Emulator
 } from '../../testkit/emulator/index.ts';
-import { deployTo, emptyOrg, isolatedHome, projectSnapshot, type RunOutput } from './support.ts';
+import { deployTo, projectSnapshot, useEmptyOrgs, type RunOutput } from './support.ts';
 
 const PARTITION_FILE = 'force-app/main/default/cachePartitions/OpenCX.cachePartition-meta.xml';
-const emulators: Emulator[] = [];
-
-before(() => {
-    process.env.HOME = isolatedHome();
-});
-after(async () => {
-    for (const emulator of emulators) await emulator.stop();
-});
-
-async function org(): Promise<Emulator> {
-    const emulator = await emptyOrg();
-    emulators.push(emulator);
-    return emulator;
-}
+const { org } = useEmptyOrgs();
 
 function text(output: RunOutput): string {
     return [...output.stdout, ...output.stderr].join('\n');

@@ -5,29 +5,16 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { deployBehaviour, deployedXml } from '../../testkit/emulator/routes/metadata-deploy.ts';
 import type { Emulator } from '../../testkit/emulator/index.ts';
-import { deployTo, emptyOrg, isolatedHome, projectSnapshot, type RunOutput } from './support.ts';
+import { deployTo, projectSnapshot, useEmptyOrgs, type RunOutput } from './support.ts';
 
 const CHANNEL = 'OpenCX_Messaging';
 const FLOW = 'OpenCX_Route_Handoff';
 /** Record-triggered, calls Apex: deployed and activated in phase 3 (docs/beyond-handoff.md). */
 const VERDICT_FLOW = 'OpenCX_Verdict_On_End';
-const emulators: Emulator[] = [];
-
-before(() => {
-    process.env.HOME = isolatedHome();
-});
-after(async () => {
-    for (const emulator of emulators) await emulator.stop();
-});
-
-async function org(): Promise<Emulator> {
-    const emulator = await emptyOrg();
-    emulators.push(emulator);
-    return emulator;
-}
+const { org, emulators } = useEmptyOrgs();
 
 function requestTypes(emulator: Emulator): string[][] {
     return deployBehaviour(emulator.state).requests.map((request) => [

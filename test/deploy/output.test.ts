@@ -2,31 +2,11 @@
 // stderr), exit codes, progress while waiting, the deadline, the access token never shown, and
 // the key set the org already has left alone.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { deployBehaviour } from '../../testkit/emulator/routes/metadata-deploy.ts';
-import type { Emulator } from '../../testkit/emulator/index.ts';
-import {
-    ACCESS_TOKEN,
-    deployTo,
-    emptyOrg,
-    isolatedHome,
-    spawnDeploy,
-    type RunOutput
-} from './support.ts';
+import { ACCESS_TOKEN, deployTo, spawnDeploy, useEmptyOrgs, type RunOutput } from './support.ts';
 
-const emulators: Emulator[] = [];
-before(() => {
-    process.env.HOME = isolatedHome();
-});
-after(async () => {
-    for (const emulator of emulators) await emulator.stop();
-});
-
-async function org(): Promise<Emulator> {
-    const emulator = await emptyOrg();
-    emulators.push(emulator);
-    return emulator;
-}
+const { org, emulators } = useEmptyOrgs();
 
 /** stdout is exactly one JSON document; returns it. */
 function oneDocument(stdout: string[] | string): Record<string, unknown> {

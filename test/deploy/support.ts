@@ -2,6 +2,7 @@
 // the working tree does not disturb the run), an empty emulator org with an opaque-looking session
 // token, and runDeploy() in-process over HTTP, collecting stdout/stderr lines.
 import { execFileSync, spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,4 +108,24 @@ export function spawnDeploy(
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
+}
+
+/**
+ * For a test file: HOME isolated before its tests, every org it made (or pushed onto `emulators`)
+ * stopped after them. `org()` makes an empty org (the emulator before any deploy).
+ */
+export function useEmptyOrgs(): { org: () => Promise<Emulator>; emulators: Emulator[] } {
+    const emulators: Emulator[] = [];
+    before(() => {
+        process.env.HOME = isolatedHome();
+    });
+    after(async () => {
+        for (const emulator of emulators) await emulator.stop();
+    });
+    const org = async () => {
+        const emulator = await emptyOrg();
+        emulators.push(emulator);
+        return emulator;
+    };
+    return { org, emulators };
 }
