@@ -7,6 +7,9 @@ module.exports = {
     // Platform modules that need an org, shared by every component test (lwc-recipes layout).
     moduleNameMapper: {
         '^lightning/uiRecordApi$': '<rootDir>/force-app/test/jest-mocks/lightning/uiRecordApi',
+        '^@salesforce/apex$': '<rootDir>/force-app/test/jest-mocks/apex/apex',
+        '^@salesforce/apex/OpenCxSessionController.getConversation$':
+            '<rootDir>/force-app/test/jest-mocks/apex/getConversation',
         // The OpenCX sample answers shared by the component tests, the benchmark and the preview.
         '^opencx-samples$': '<rootDir>/force-app/test/opencx-samples.js'
     },

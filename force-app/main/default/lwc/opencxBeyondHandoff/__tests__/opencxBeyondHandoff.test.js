@@ -15,17 +15,6 @@ const { readCustomLabels } = require('../../../../../test/custom-labels');
 jest.mock('@salesforce/apex/OpenCxVerdictController.sendVerdict', () => ({ default: jest.fn() }), {
     virtual: true
 });
-jest.mock(
-    '@salesforce/apex/OpenCxSessionController.getConversation',
-    () => {
-        const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-        return { default: createApexTestWireAdapter(jest.fn()) };
-    },
-    { virtual: true }
-);
-jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
-    virtual: true
-});
 jest.mock('@salesforce/i18n/locale', () => ({ default: 'en-GB' }), { virtual: true });
 
 const RECORD_ID = '0Mw5g000000XyZaCAK';

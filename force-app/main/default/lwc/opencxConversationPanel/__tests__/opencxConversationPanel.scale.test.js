@@ -14,17 +14,6 @@ import { refreshApex } from '@salesforce/apex';
 const { samples, busy, partial, ERROR_MESSAGES } = require('opencx-samples');
 const { readCustomLabels } = require('../../../../../test/custom-labels');
 
-jest.mock(
-    '@salesforce/apex/OpenCxSessionController.getConversation',
-    () => {
-        const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-        return { default: createApexTestWireAdapter(jest.fn()) };
-    },
-    { virtual: true }
-);
-jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
-    virtual: true
-});
 
 const RECORD_ID = '0Mw5g000000XyZaCAK';
 const LABELS = readCustomLabels();

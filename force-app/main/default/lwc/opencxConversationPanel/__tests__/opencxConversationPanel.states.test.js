@@ -10,17 +10,6 @@ import { handoffPosition } from '../opencxConversationPanel';
 const { samples, fixtures, ERROR_MESSAGES } = require('opencx-samples');
 const { readCustomLabels } = require('../../../../../test/custom-labels');
 
-jest.mock(
-    '@salesforce/apex/OpenCxSessionController.getConversation',
-    () => {
-        const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-        return { default: createApexTestWireAdapter(jest.fn()) };
-    },
-    { virtual: true }
-);
-jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
-    virtual: true
-});
 jest.mock('@salesforce/i18n/locale', () => ({ default: 'en-GB' }), { virtual: true });
 jest.mock('@salesforce/i18n/timeZone', () => ({ default: 'Europe/Madrid' }), { virtual: true });
 

@@ -13,17 +13,6 @@ const {
     ERROR_MESSAGES
 } = require('opencx-samples');
 
-jest.mock(
-    '@salesforce/apex/OpenCxSessionController.getConversation',
-    () => {
-        const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-        return { default: createApexTestWireAdapter(jest.fn()) };
-    },
-    { virtual: true }
-);
-jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
-    virtual: true
-});
 // The rep's locale and time zone (not the jest defaults en-US / America/Los_Angeles).
 jest.mock('@salesforce/i18n/locale', () => ({ default: 'en-GB' }), { virtual: true });
 jest.mock('@salesforce/i18n/timeZone', () => ({ default: 'Europe/Madrid' }), { virtual: true });
