@@ -3,9 +3,17 @@
 // Synthetic shadow first, as Lightning Experience loads it: base components and SLDS classes need it.
 import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
+import LightningButton from 'lightning/button';
+import LightningButtonIcon from 'lightning/buttonIcon';
 import OpencxConversationPanel from 'c/opencxConversationPanel';
 import SAMPLE_DATA from 'preview:samples';
-import { apexError, callLog, setLatency, setSample } from '../platform/sample-store.mjs';
+import {
+    apexError,
+    callLog,
+    prepareAnswers,
+    setLatency,
+    setSample
+} from '../platform/sample-store.mjs';
 
 const DEFAULT_SAMPLE_ID = SAMPLE_DATA[0].id;
 const GET_CONVERSATION = 'OpenCxSessionController.getConversation';
@@ -55,6 +63,7 @@ const preview = {
     show
 };
 window.opencxPreview = preview;
+let mountToken = 0;
 
 function show(sampleId) {
     const sample = SAMPLES.find((candidate) => candidate.id === sampleId);
@@ -69,6 +78,17 @@ function show(sampleId) {
     // A fresh element per sample, as a new record page would create: new wires, new state.
     slot.replaceChildren();
     preview.sampleId = sample.id;
+    // The server's JSON of each answer (an org serializes there, not in the console), made now,
+    // and the panel mounted in a task of its own: the benchmark times the panel's tasks only.
+    prepareAnswers(
+        sample.answers.map((answer) => answer.data).filter((data) => data !== undefined)
+    );
+    const token = ++mountToken;
+    // Only the sample picked last mounts, however fast the picker changes.
+    setTimeout(() => token === mountToken && mount(sample));
+}
+
+function mount(sample) {
     performance.mark('panel-mount');
     preview.mountedAt = performance.now();
     const panel = createElement('c-opencx-conversation-panel', { is: OpencxConversationPanel });
@@ -111,6 +131,33 @@ function applyPanelWidth(value) {
     slot.style.width = `${width}px`;
 }
 applyPanelWidth(params.get('panelWidth'));
+
+/**
+ * The record page's actions, rendered with base components as the console's highlights panel
+ * does: in Lightning Experience the engine and the base components are in use long before a
+ * record page's panel mounts. `?chrome=plain` leaves them out, so the panel is the first
+ * component on the page (the benchmark's cold case).
+ */
+function renderRecordActions() {
+    if (params.get('chrome') === 'plain') return;
+    const actions = document.getElementById('record-actions');
+    for (const [label, iconName] of [
+        ['Transfer', 'utility:change_owner'],
+        ['End Chat', 'utility:end_chat']
+    ]) {
+        const button = createElement('lightning-button', { is: LightningButton });
+        Object.assign(button, { label, iconName, disabled: true });
+        actions.append(button);
+    }
+    const more = createElement('lightning-button-icon', { is: LightningButtonIcon });
+    Object.assign(more, {
+        iconName: 'utility:down',
+        alternativeText: 'More actions',
+        disabled: true
+    });
+    actions.append(more);
+}
+renderRecordActions();
 
 const requested = params.get('sample');
 // In a task of its own, as on a console record page (the framework has loaded by then); it also

@@ -6,6 +6,7 @@ export interface StoreSample {
 
 export function setSample(sample: StoreSample): void;
 export function setLatency(milliseconds: number | string): void;
+export function prepareAnswers(answers: readonly unknown[]): void;
 export function callLog(): { kind: string; name: string; params: unknown }[];
 export function apexError(
     message: string,

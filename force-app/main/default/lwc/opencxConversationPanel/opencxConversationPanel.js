@@ -107,36 +107,77 @@ export function errorMessage(error) {
         return error.message;
     return LABELS.errorGeneric;
 }
+/** Intl formatters are slow to make: one per panel module, made when first needed. */
+let languageNames;
+let numberFormat;
 function languageName(code) {
     if (!code)
         return null;
     try {
-        const name = new Intl.DisplayNames([LOCALE], { type: 'language' }).of(code);
+        languageNames ??= new Intl.DisplayNames([LOCALE], { type: 'language' });
+        const name = languageNames.of(code);
         return name && name !== code ? formatLabel(LABELS.languageValue, name, code) : code;
     }
     catch {
+        // An unknown locale or a code that is not a language tag: the code as sent.
         return code;
     }
 }
 function formatCount(count) {
     try {
-        return new Intl.NumberFormat(LOCALE).format(count);
+        numberFormat ??= new Intl.NumberFormat(LOCALE);
+        return numberFormat.format(count);
     }
     catch {
         return String(count);
     }
 }
 const handoffMemo = new WeakMap();
+/** UTC time as OpenCX writes it (Date.toISOString): text order is time order. */
+const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /**
- * Position of the last handoff event in time order, or null when the AI never handed off. One
- * pass, no sort: the last in orderTurns' order is the one with the greatest time, then the
- * greatest index (a turn without a time takes the time before it). Remembered per transcript:
- * the template asks on every render, and a 20,000-turn sort took tens of milliseconds.
+ * True when every time is canonical UTC text and none is earlier than the one before it: then
+ * time order is the order OpenCX sent (orderTurns changes nothing), found without parsing dates.
+ * Text that only looks canonical (month 13) parses as no time; dropping it from a rising run
+ * leaves the run rising, so the answer stays right.
+ */
+function inOrderAsSent(turns) {
+    let previous = '';
+    for (let index = 0; index < turns.length; index++) {
+        const time = turns[index].createdAt;
+        if (time === null || time === undefined)
+            continue;
+        if (time < previous || !CANONICAL_UTC.test(time))
+            return false;
+        previous = time;
+    }
+    return true;
+}
+/** The last handoff in the order the turns are in. */
+function lastHandoffAsSent(turns) {
+    for (let index = turns.length - 1; index >= 0; index--) {
+        const turn = turns[index];
+        if (turn.kind === 'event' && turn.eventType === 'handoff')
+            return turn.position;
+    }
+    return null;
+}
+/**
+ * Position of the last handoff event in time order, or null when the AI never handed off. No
+ * sort: OpenCX sends history in order, which a pass over the time texts confirms; otherwise one
+ * pass with Date.parse, where the last in orderTurns' order is the one with the greatest time,
+ * then the greatest index (a turn without a time takes the time before it). Remembered per
+ * transcript: the template asks on every render, and the answer task must stay short.
  */
 export function handoffPosition(turns) {
     const known = handoffMemo.get(turns);
     if (known !== undefined)
         return known;
+    const position = inOrderAsSent(turns) ? lastHandoffAsSent(turns) : lastHandoffInTime(turns);
+    handoffMemo.set(turns, position);
+    return position;
+}
+function lastHandoffInTime(turns) {
     let lastTime = Number.NEGATIVE_INFINITY;
     let best = null;
     for (const turn of turns) {
@@ -148,10 +189,10 @@ export function handoffPosition(turns) {
         if (isHandoff && (!best || time >= best.time))
             best = { time, position: turn.position };
     }
-    const position = best ? best.position : null;
-    handoffMemo.set(turns, position);
-    return position;
+    return best ? best.position : null;
 }
+/** Landing scrolls the transcript, never the console page around it. */
+const LANDING = { movePage: false };
 export default class OpencxConversationPanel extends LightningElement {
     /** The MessagingSession the record page shows. */
     @api
@@ -195,6 +236,28 @@ export default class OpencxConversationPanel extends LightningElement {
         this.error = error;
         this.unreadable = bad;
         this.scheduleBusyRetry();
+        this.scheduleTranscript();
+    }
+    /**
+     * The turns the transcript shows: those of the answer before, until the task after the one
+     * that brought a new answer. Parsing and checking a long answer fills that task; the
+     * transcript's first slice, its jump controls and the search for the handoff come in the
+     * next, so neither task holds the console up for long (issue 11: no task over 50 ms).
+     */
+    shownTurns = null;
+    transcriptTimer;
+    scheduleTranscript() {
+        clearTimeout(this.transcriptTimer);
+        this.transcriptTimer = undefined;
+        if (!this.isReady) {
+            this.shownTurns = null;
+            return;
+        }
+        // eslint-disable-next-line @lwc/lwc/no-async-operation -- the transcript's own task
+        this.transcriptTimer = setTimeout(() => {
+            this.transcriptTimer = undefined;
+            this.shownTurns = this.turns;
+        }, 0);
     }
     /** Automatic retries of a BUSY answer so far (reset by any other answer or by Retry). */
     busyRetries = 0;
@@ -247,6 +310,8 @@ export default class OpencxConversationPanel extends LightningElement {
     disconnectedCallback() {
         clearTimeout(this.busyTimer);
         this.busyTimer = undefined;
+        clearTimeout(this.transcriptTimer);
+        this.transcriptTimer = undefined;
     }
     renderedCallback() {
         this.landTranscript();
@@ -357,12 +422,12 @@ export default class OpencxConversationPanel extends LightningElement {
     get showTranscript() {
         return !this.hideTranscript;
     }
-    /** Jump controls once there is somewhere to jump to. */
+    /** Jump controls once the transcript shows and there is somewhere to jump to. */
     get showJumps() {
-        return this.turns.length > 1;
+        return (this.shownTurns?.length ?? 0) > 1;
     }
     get handoffPosition() {
-        return handoffPosition(this.turns);
+        return this.shownTurns ? handoffPosition(this.shownTurns) : null;
     }
     get hasHandoff() {
         return this.handoffPosition !== null;
@@ -381,20 +446,17 @@ export default class OpencxConversationPanel extends LightningElement {
         const conversation = this.conversation;
         if (!conversation || conversation === this.landedOn || !this.isReady)
             return;
+        if (this.shownTurns !== conversation.turns)
+            return;
         const transcript = this.transcript();
         if (!transcript)
             return;
         this.landedOn = conversation;
         const handoff = this.handoffPosition;
-        // Landing moves the transcript, never the console page around it: the transcript scrolls
-        // the page when its region does not scroll (a short transcript), so the page goes back.
-        const { scrollX, scrollY } = window;
-        const landed = handoff !== null ? transcript.scrollToTurn?.(handoff) : transcript.scrollToEnd?.();
-        Promise.resolve(landed).then(() => {
-            if (window.scrollX !== scrollX || window.scrollY !== scrollY) {
-                window.scrollTo(scrollX, scrollY);
-            }
-        });
+        if (handoff !== null)
+            transcript.scrollToTurn?.(handoff, LANDING);
+        else
+            transcript.scrollToEnd?.(LANDING);
     }
     handleJumpStart() {
         this.transcript()?.scrollToStart?.();

@@ -10,7 +10,12 @@ import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
 import type { WiredRecord } from 'lightning/uiRecordApi';
 import SESSION_ID_FIELD from '@salesforce/schema/MessagingSession.OpenCX_Session_Id__c';
 import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consumer_Type__c';
-import { safeHttpsUrl, type CheckedConversation, type ConversationTurn } from 'c/opencxUtils';
+import {
+    safeHttpsUrl,
+    type CheckedConversation,
+    type ConversationTurn,
+    type TranscriptScrollOptions
+} from 'c/opencxUtils';
 import { LABELS, formatLabel, labelParts, type LabelParts } from './labels';
 import { readConversation } from './answer';
 import BUSY_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy';
@@ -142,19 +147,26 @@ export function errorMessage(error: unknown): string {
     return LABELS.errorGeneric;
 }
 
+/** Intl formatters are slow to make: one per panel module, made when first needed. */
+let languageNames: Intl.DisplayNames | undefined;
+let numberFormat: Intl.NumberFormat | undefined;
+
 function languageName(code: string | null | undefined): string | null {
     if (!code) return null;
     try {
-        const name = new Intl.DisplayNames([LOCALE], { type: 'language' }).of(code);
+        languageNames ??= new Intl.DisplayNames([LOCALE], { type: 'language' });
+        const name = languageNames.of(code);
         return name && name !== code ? formatLabel(LABELS.languageValue, name, code) : code;
     } catch {
+        // An unknown locale or a code that is not a language tag: the code as sent.
         return code;
     }
 }
 
 function formatCount(count: number): string {
     try {
-        return new Intl.NumberFormat(LOCALE).format(count);
+        numberFormat ??= new Intl.NumberFormat(LOCALE);
+        return numberFormat.format(count);
     } catch {
         return String(count);
     }
@@ -162,15 +174,51 @@ function formatCount(count: number): string {
 
 const handoffMemo = new WeakMap<readonly ConversationTurn[], number | null>();
 
+/** UTC time as OpenCX writes it (Date.toISOString): text order is time order. */
+const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /**
- * Position of the last handoff event in time order, or null when the AI never handed off. One
- * pass, no sort: the last in orderTurns' order is the one with the greatest time, then the
- * greatest index (a turn without a time takes the time before it). Remembered per transcript:
- * the template asks on every render, and a 20,000-turn sort took tens of milliseconds.
+ * True when every time is canonical UTC text and none is earlier than the one before it: then
+ * time order is the order OpenCX sent (orderTurns changes nothing), found without parsing dates.
+ * Text that only looks canonical (month 13) parses as no time; dropping it from a rising run
+ * leaves the run rising, so the answer stays right.
+ */
+function inOrderAsSent(turns: readonly ConversationTurn[]): boolean {
+    let previous = '';
+    for (let index = 0; index < turns.length; index++) {
+        const time = turns[index].createdAt;
+        if (time === null || time === undefined) continue;
+        if (time < previous || !CANONICAL_UTC.test(time)) return false;
+        previous = time;
+    }
+    return true;
+}
+
+/** The last handoff in the order the turns are in. */
+function lastHandoffAsSent(turns: readonly ConversationTurn[]): number | null {
+    for (let index = turns.length - 1; index >= 0; index--) {
+        const turn = turns[index];
+        if (turn.kind === 'event' && turn.eventType === 'handoff') return turn.position;
+    }
+    return null;
+}
+
+/**
+ * Position of the last handoff event in time order, or null when the AI never handed off. No
+ * sort: OpenCX sends history in order, which a pass over the time texts confirms; otherwise one
+ * pass with Date.parse, where the last in orderTurns' order is the one with the greatest time,
+ * then the greatest index (a turn without a time takes the time before it). Remembered per
+ * transcript: the template asks on every render, and the answer task must stay short.
  */
 export function handoffPosition(turns: readonly ConversationTurn[]): number | null {
     const known = handoffMemo.get(turns);
     if (known !== undefined) return known;
+    const position = inOrderAsSent(turns) ? lastHandoffAsSent(turns) : lastHandoffInTime(turns);
+    handoffMemo.set(turns, position);
+    return position;
+}
+
+function lastHandoffInTime(turns: readonly ConversationTurn[]): number | null {
     let lastTime = Number.NEGATIVE_INFINITY;
     let best: { time: number; position: number } | null = null;
     for (const turn of turns) {
@@ -180,17 +228,18 @@ export function handoffPosition(turns: readonly ConversationTurn[]): number | nu
         const isHandoff = turn.kind === 'event' && turn.eventType === 'handoff';
         if (isHandoff && (!best || time >= best.time)) best = { time, position: turn.position };
     }
-    const position = best ? best.position : null;
-    handoffMemo.set(turns, position);
-    return position;
+    return best ? best.position : null;
 }
 
 /** The public API of c-opencx-transcript the panel calls (see opencxTranscript.ts). */
 interface TranscriptElement extends HTMLElement {
     scrollToStart?(): unknown;
-    scrollToEnd?(): unknown;
-    scrollToTurn?(position: number): unknown;
+    scrollToEnd?(options?: TranscriptScrollOptions): unknown;
+    scrollToTurn?(position: number, options?: TranscriptScrollOptions): unknown;
 }
+
+/** Landing scrolls the transcript, never the console page around it. */
+const LANDING: TranscriptScrollOptions = { movePage: false };
 
 export default class OpencxConversationPanel extends LightningElement {
     /** The MessagingSession the record page shows. */
@@ -235,6 +284,30 @@ export default class OpencxConversationPanel extends LightningElement {
         this.error = error;
         this.unreadable = bad;
         this.scheduleBusyRetry();
+        this.scheduleTranscript();
+    }
+
+    /**
+     * The turns the transcript shows: those of the answer before, until the task after the one
+     * that brought a new answer. Parsing and checking a long answer fills that task; the
+     * transcript's first slice, its jump controls and the search for the handoff come in the
+     * next, so neither task holds the console up for long (issue 11: no task over 50 ms).
+     */
+    shownTurns: ConversationTurn[] | null = null;
+    private transcriptTimer?: ReturnType<typeof setTimeout>;
+
+    private scheduleTranscript(): void {
+        clearTimeout(this.transcriptTimer);
+        this.transcriptTimer = undefined;
+        if (!this.isReady) {
+            this.shownTurns = null;
+            return;
+        }
+        // eslint-disable-next-line @lwc/lwc/no-async-operation -- the transcript's own task
+        this.transcriptTimer = setTimeout(() => {
+            this.transcriptTimer = undefined;
+            this.shownTurns = this.turns;
+        }, 0);
     }
 
     /** Automatic retries of a BUSY answer so far (reset by any other answer or by Retry). */
@@ -294,6 +367,8 @@ export default class OpencxConversationPanel extends LightningElement {
     override disconnectedCallback(): void {
         clearTimeout(this.busyTimer);
         this.busyTimer = undefined;
+        clearTimeout(this.transcriptTimer);
+        this.transcriptTimer = undefined;
     }
 
     override renderedCallback(): void {
@@ -425,13 +500,13 @@ export default class OpencxConversationPanel extends LightningElement {
         return !this.hideTranscript;
     }
 
-    /** Jump controls once there is somewhere to jump to. */
+    /** Jump controls once the transcript shows and there is somewhere to jump to. */
     get showJumps(): boolean {
-        return this.turns.length > 1;
+        return (this.shownTurns?.length ?? 0) > 1;
     }
 
     get handoffPosition(): number | null {
-        return handoffPosition(this.turns);
+        return this.shownTurns ? handoffPosition(this.shownTurns) : null;
     }
 
     get hasHandoff(): boolean {
@@ -454,20 +529,13 @@ export default class OpencxConversationPanel extends LightningElement {
     private landTranscript(): void {
         const conversation = this.conversation;
         if (!conversation || conversation === this.landedOn || !this.isReady) return;
+        if (this.shownTurns !== conversation.turns) return;
         const transcript = this.transcript();
         if (!transcript) return;
         this.landedOn = conversation;
         const handoff = this.handoffPosition;
-        // Landing moves the transcript, never the console page around it: the transcript scrolls
-        // the page when its region does not scroll (a short transcript), so the page goes back.
-        const { scrollX, scrollY } = window;
-        const landed =
-            handoff !== null ? transcript.scrollToTurn?.(handoff) : transcript.scrollToEnd?.();
-        Promise.resolve(landed).then(() => {
-            if (window.scrollX !== scrollX || window.scrollY !== scrollY) {
-                window.scrollTo(scrollX, scrollY);
-            }
-        });
+        if (handoff !== null) transcript.scrollToTurn?.(handoff, LANDING);
+        else transcript.scrollToEnd?.(LANDING);
     }
 
     handleJumpStart(): void {

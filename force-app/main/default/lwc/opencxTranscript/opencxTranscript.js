@@ -125,7 +125,7 @@ export function orderTurns(turns) {
  * pass over the whole transcript before the first turn shows); a turn out of order sorts the
  * whole transcript once and starts the slices over.
  */
-export const FIRST_SLICE = 50;
+export const FIRST_SLICE = 20;
 export const SLICE = 100;
 /** A turn's height in pixels before layout, for slices not yet near the viewport. */
 const ESTIMATED_TURN_HEIGHT = 64;
@@ -215,8 +215,8 @@ export default class OpencxTranscript extends LightningElement {
     }
     /** Scrolls to the newest turn, once every slice is in. Resolves false when there is none. */
     @api
-    scrollToEnd() {
-        return this.waitAndScroll(null);
+    scrollToEnd(options) {
+        return this.waitAndScroll(null, options);
     }
     /** Position of the last handoff event, or null when the AI never handed off. */
     @api
@@ -235,15 +235,16 @@ export default class OpencxTranscript extends LightningElement {
      * not in the transcript or a new transcript replaced this one first.
      */
     @api
-    scrollToTurn(position) {
-        return this.waitAndScroll(Number(position));
+    scrollToTurn(position, options) {
+        return this.waitAndScroll(Number(position), options);
     }
-    waitAndScroll(position) {
+    waitAndScroll(position, options) {
         this.settlePendingScroll(false);
         if (this.ordered.length === 0)
             return Promise.resolve(false);
+        const movePage = options?.movePage !== false;
         return new Promise((resolve) => {
-            this.pendingScroll = { position, resolve };
+            this.pendingScroll = { position, movePage, resolve };
             this.tryPendingScroll();
         });
     }
@@ -269,7 +270,7 @@ export default class OpencxTranscript extends LightningElement {
         const top = this.sliceAt(index)?.turnTop(position) ?? null;
         if (top === null)
             return;
-        this.scrollRegionBy(region, top);
+        this.scrollRegionBy(region, top, pending.movePage);
         this.settlePendingScroll(true);
         this.realignAfterLayout(position, index, 3);
     }
@@ -304,12 +305,16 @@ export default class OpencxTranscript extends LightningElement {
             this.realignAfterLayout(position, index, frames - 1);
         });
     }
-    /** Scrolls the region (or the page, when the region does not scroll) by top - its own top. */
-    scrollRegionBy(region, top) {
+    /**
+     * Scrolls the region by top - its own top. A region that does not scroll holds every turn in
+     * view of the page already: the page moves only when asked to (a jump control), not when the
+     * panel lands an answer.
+     */
+    scrollRegionBy(region, top, movePage) {
         if (region.scrollHeight > region.clientHeight) {
             region.scrollTop += top - region.getBoundingClientRect().top;
         }
-        else if (typeof window !== 'undefined') {
+        else if (movePage && typeof window !== 'undefined') {
             window.scrollBy(0, top);
         }
     }

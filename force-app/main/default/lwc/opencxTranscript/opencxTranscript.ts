@@ -1,7 +1,12 @@
 import { LightningElement, api } from 'lwc';
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
-import { formatLabel, safeHttpsUrl, type ConversationTurn } from 'c/opencxUtils';
+import {
+    formatLabel,
+    safeHttpsUrl,
+    type ConversationTurn,
+    type TranscriptScrollOptions
+} from 'c/opencxUtils';
 // Every text is a Custom Label (labels/CustomLabels.labels-meta.xml; the panel's owner keeps the list).
 import REGION_LABEL from '@salesforce/label/c.OpenCX_Transcript_Region';
 import EMPTY_LABEL from '@salesforce/label/c.OpenCX_Transcript_Empty';
@@ -140,7 +145,7 @@ export function orderTurns(turns: readonly ConversationTurn[]): ConversationTurn
  * pass over the whole transcript before the first turn shows); a turn out of order sorts the
  * whole transcript once and starts the slices over.
  */
-export const FIRST_SLICE = 50;
+export const FIRST_SLICE = 20;
 export const SLICE = 100;
 /** A turn's height in pixels before layout, for slices not yet near the viewport. */
 const ESTIMATED_TURN_HEIGHT = 64;
@@ -178,6 +183,8 @@ export default class OpencxTranscript extends LightningElement {
     private pendingScroll: {
         /** Apex Turn.position; null: the newest turn, once every slice is in. */
         position: number | null;
+        /** False: scroll the region only, never the page (see ScrollOptions). */
+        movePage: boolean;
         resolve: (found: boolean) => void;
     } | null = null;
     /**
@@ -249,8 +256,8 @@ export default class OpencxTranscript extends LightningElement {
 
     /** Scrolls to the newest turn, once every slice is in. Resolves false when there is none. */
     @api
-    scrollToEnd(): Promise<boolean> {
-        return this.waitAndScroll(null);
+    scrollToEnd(options?: TranscriptScrollOptions): Promise<boolean> {
+        return this.waitAndScroll(null, options);
     }
 
     /** Position of the last handoff event, or null when the AI never handed off. */
@@ -270,15 +277,19 @@ export default class OpencxTranscript extends LightningElement {
      * not in the transcript or a new transcript replaced this one first.
      */
     @api
-    scrollToTurn(position: number): Promise<boolean> {
-        return this.waitAndScroll(Number(position));
+    scrollToTurn(position: number, options?: TranscriptScrollOptions): Promise<boolean> {
+        return this.waitAndScroll(Number(position), options);
     }
 
-    private waitAndScroll(position: number | null): Promise<boolean> {
+    private waitAndScroll(
+        position: number | null,
+        options: TranscriptScrollOptions | undefined
+    ): Promise<boolean> {
         this.settlePendingScroll(false);
         if (this.ordered.length === 0) return Promise.resolve(false);
+        const movePage = options?.movePage !== false;
         return new Promise((resolve) => {
-            this.pendingScroll = { position, resolve };
+            this.pendingScroll = { position, movePage, resolve };
             this.tryPendingScroll();
         });
     }
@@ -301,7 +312,7 @@ export default class OpencxTranscript extends LightningElement {
         // quadratic on a long transcript). Null until the slice's DOM is in: the next render.
         const top = this.sliceAt(index)?.turnTop(position) ?? null;
         if (top === null) return;
-        this.scrollRegionBy(region, top);
+        this.scrollRegionBy(region, top, pending.movePage);
         this.settlePendingScroll(true);
         this.realignAfterLayout(position, index, 3);
     }
@@ -336,11 +347,15 @@ export default class OpencxTranscript extends LightningElement {
         });
     }
 
-    /** Scrolls the region (or the page, when the region does not scroll) by top - its own top. */
-    private scrollRegionBy(region: HTMLElement, top: number): void {
+    /**
+     * Scrolls the region by top - its own top. A region that does not scroll holds every turn in
+     * view of the page already: the page moves only when asked to (a jump control), not when the
+     * panel lands an answer.
+     */
+    private scrollRegionBy(region: HTMLElement, top: number, movePage: boolean): void {
         if (region.scrollHeight > region.clientHeight) {
             region.scrollTop += top - region.getBoundingClientRect().top;
-        } else if (typeof window !== 'undefined') {
+        } else if (movePage && typeof window !== 'undefined') {
             window.scrollBy(0, top);
         }
     }

@@ -18,6 +18,15 @@ export type CheckedConversation = Omit<OpenCxConversation, 'turns'> & {
     turns: ConversationTurn[];
 };
 
+/**
+ * How scrollToTurn and scrollToEnd scroll. `movePage: false` scrolls the transcript region only:
+ * the panel lands each answer that way, so the console page around it never moves (and the panel
+ * need not read the page's scroll position, which forces a layout in the task of the answer).
+ */
+export interface TranscriptScrollOptions {
+    movePage?: boolean;
+}
+
 /** The normalised URL when value is an absolute https URL; null otherwise. */
 export function safeHttpsUrl(value: string | null | undefined): string | null {
     if (!value) return null;

@@ -159,33 +159,72 @@ describe('handoffPosition without sorting', () => {
             .reverse()
             .find((turn) => turn.kind === 'event' && turn.eventType === 'handoff')?.position ?? null;
 
+    /**
+     * A time as OpenCX may write it: canonical UTC (toISOString), the same instant with an offset
+     * or without milliseconds, text that only looks canonical (month 13: no time), or none.
+     */
+    const timeText = (instant, style) => {
+        const iso = new Date(instant).toISOString();
+        if (style < 0.1) return null;
+        // The same instant an hour behind with -01:00: its text sorts before its time.
+        if (style < 0.2) return new Date(instant - 3600000).toISOString().replace('Z', '-01:00');
+        if (style < 0.25) return iso.replace('.000Z', 'Z');
+        if (style < 0.3) return iso.replace(/-\d\d-/, '-13-');
+        return iso;
+    };
+
+    function randomTurns(next, { ordered }) {
+        let minute = 0;
+        return Array.from({ length: 1 + Math.floor(next() * 30) }, (_, position) => {
+            const roll = next();
+            minute = ordered ? minute + Math.floor(next() * 2) : Math.floor(next() * 6);
+            return {
+                position,
+                kind: roll < 0.3 ? 'event' : 'message',
+                eventType: roll < 0.2 ? 'handoff' : roll < 0.3 ? 'human_agent_joined' : null,
+                createdAt: timeText(Date.UTC(2026, 10, 25, 10, minute), next())
+            };
+        });
+    }
+
     it('agrees with sorting on shuffled times, ties, missing times and several handoffs', () => {
         let seed = 7;
         const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-        for (let round = 0; round < 200; round++) {
-            const turns = Array.from({ length: 1 + Math.floor(next() * 30) }, (_, position) => {
-                const roll = next();
-                return {
-                    position,
-                    kind: roll < 0.3 ? 'event' : 'message',
-                    eventType: roll < 0.2 ? 'handoff' : roll < 0.3 ? 'human_agent_joined' : null,
-                    createdAt:
-                        next() < 0.2
-                            ? null
-                            : new Date(Date.UTC(2026, 10, 25, 10, Math.floor(next() * 6))).toISOString()
-                };
-            });
+        for (let round = 0; round < 400; round++) {
+            const turns = randomTurns(next, { ordered: round % 2 === 0 });
             expect(handoffPosition(turns)).toBe(bySorting(turns));
         }
     });
 
-    it('reads a 20,000-turn transcript once however often the template asks', () => {
-        const turns = Array.from({ length: 20000 }, (_, position) => ({
+    it('reads a time with an offset as its instant, not as text', () => {
+        const turns = [
+            // 09:30 at -01:00 is 10:30 UTC: the latest handoff, though its text sorts first.
+            { position: 0, kind: 'event', eventType: 'handoff', createdAt: '2026-11-25T09:30:00.000-01:00' },
+            { position: 1, kind: 'message', eventType: null, createdAt: '2026-11-25T10:00:00.000Z' },
+            { position: 2, kind: 'event', eventType: 'handoff', createdAt: '2026-11-25T10:10:00.000Z' }
+        ];
+        expect(handoffPosition(turns)).toBe(0);
+        expect(handoffPosition(turns)).toBe(bySorting(turns));
+    });
+
+    const longTranscript = (time) =>
+        Array.from({ length: 20000 }, (_, position) => ({
             position,
             kind: position === 12345 ? 'event' : 'message',
             eventType: position === 12345 ? 'handoff' : null,
-            createdAt: new Date(Date.UTC(2026, 10, 25) + position * 1000).toISOString()
+            createdAt: time(new Date(Date.UTC(2026, 10, 25) + position * 1000).toISOString())
         }));
+
+    it('finds the handoff of 20,000 turns in UTC order without parsing a date', () => {
+        const parse = jest.spyOn(Date, 'parse');
+        expect(handoffPosition(longTranscript((iso) => iso))).toBe(12345);
+        expect(parse).not.toHaveBeenCalled();
+        parse.mockRestore();
+    });
+
+    it('reads a 20,000-turn transcript once however often the template asks', () => {
+        // Times with an offset are not text-ordered: each is parsed, once.
+        const turns = longTranscript((iso) => iso.replace('Z', '+00:00'));
         const parse = jest.spyOn(Date, 'parse');
         expect(handoffPosition(turns)).toBe(12345);
         expect(handoffPosition(turns)).toBe(12345);

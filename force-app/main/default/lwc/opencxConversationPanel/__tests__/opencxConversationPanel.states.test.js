@@ -21,9 +21,19 @@ const label = (name) => {
     return value;
 };
 
-const flush = async () => {
+const microtasks = async () => {
     // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
     for (let tick = 0; tick < 6; tick++) await Promise.resolve();
+};
+/** The next browser task (the panel renders its transcript in one of its own). */
+// eslint-disable-next-line @lwc/lwc/no-async-operation -- waiting for that task is the point
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+// Lets the wire and the re-render settle, then the task the panel gives its transcript (the task
+// after the answer's; see scheduleTranscript) and what it renders.
+const flush = async () => {
+    await microtasks();
+    await nextTask();
+    await microtasks();
 };
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const $$ = (element, selector) => [...element.shadowRoot.querySelectorAll(selector)];
@@ -357,12 +367,17 @@ describe('the transcript opens at the handoff', () => {
 
         getConversation.emit({ ...samples.verified });
         await flush();
-        expect(transcript.scrollToTurn).toHaveBeenCalledWith(handoffPosition(samples.verified.turns));
+        // Landing scrolls the transcript only, never the console page (movePage: false).
+        expect(transcript.scrollToTurn).toHaveBeenCalledWith(
+            handoffPosition(samples.verified.turns),
+            { movePage: false }
+        );
 
         const noHandoff = samples.verified.turns.filter((t) => t.eventType !== 'handoff');
         getConversation.emit({ ...samples.verified, turns: noHandoff });
         await flush();
         expect(transcript.scrollToEnd).toHaveBeenCalledTimes(1);
+        expect(transcript.scrollToEnd).toHaveBeenCalledWith({ movePage: false });
     });
 
     it('offers Start, Handoff and Latest, in that order, in a labelled group', async () => {

@@ -27,9 +27,19 @@ function createPanel(props = {}) {
 }
 
 // Lets the wire, the re-render and the async click handlers settle.
-const flush = async () => {
+const microtasks = async () => {
     // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
     for (let tick = 0; tick < 5; tick++) await Promise.resolve();
+};
+/** The next browser task (the panel renders its transcript in one of its own). */
+// eslint-disable-next-line @lwc/lwc/no-async-operation -- waiting for that task is the point
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+// Lets the wire and the re-render settle, then the task the panel gives its transcript (the task
+// after the answer's; see scheduleTranscript) and what it renders.
+const flush = async () => {
+    await microtasks();
+    await nextTask();
+    await microtasks();
 };
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const transcriptOf = (element) => $(element, 'c-opencx-transcript');
@@ -267,6 +277,7 @@ describe('c-opencx-conversation-panel', () => {
         });
         expect(conversation.transcriptTruncated).toBe(true);
         const element = await emit(conversation);
+        await flush(); // the transcript's second slice: 50 turns are more than its first
 
         expect($(element, '.truncated').textContent).toBe(
             'Showing the first 25 pages of the transcript. Open the session in OpenCX for the rest.'
@@ -510,6 +521,30 @@ describe('c-opencx-conversation-panel', () => {
         expect($(element, 'a.session-link')).toBeNull();
         expect($(element, '.trace-key').textContent).toBe(fixtures.sessionVerified.id);
         await expect(element).toBeAccessible();
+    });
+
+    it('renders the card in the task of the answer and the transcript in the next one', async () => {
+        const element = createPanel();
+        getConversation.emit(samples.verified);
+        await microtasks();
+        // The answer's task: parsing and checking a long answer fill it (issue 11, no long task).
+        expect($(element, '.trace-key').textContent).toBe(samples.verified.sessionId);
+        expect($(element, '.summary').textContent).toBe(samples.verified.summary);
+        expect(transcriptOf(element)).toBeNull();
+        expect($(element, '.jumps')).toBeNull();
+        await nextTask();
+        await microtasks();
+        expect(turnsOf(element)).toHaveLength(samples.verified.turns.length);
+        expect($(element, '.jumps')).not.toBeNull();
+
+        // A refreshed answer: the transcript shown stays until the new one takes its place.
+        const before = transcriptOf(element);
+        getConversation.emit({ ...samples.verified, turns: samples.verified.turns.slice(0, 3) });
+        await microtasks();
+        expect(transcriptOf(element)).toBe(before);
+        expect(turnsOf(element)).toHaveLength(samples.verified.turns.length);
+        await flush();
+        expect(turnsOf(element)).toHaveLength(3);
     });
 
     it('hides the transcript when the admin turns it off', async () => {

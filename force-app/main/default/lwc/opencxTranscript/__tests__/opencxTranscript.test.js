@@ -224,6 +224,18 @@ describe('c-opencx-transcript', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('moves the page for a region that does not scroll only when asked to', async () => {
+        const element = createTranscript({ turns: samples.verified.turns });
+        await flush();
+        const target = samples.verified.turns[5].position;
+        // jsdom lays nothing out: the region does not scroll (scrollHeight = clientHeight = 0).
+        expect(await element.scrollToTurn(target, { movePage: false })).toBe(true);
+        expect(await element.scrollToEnd({ movePage: false })).toBe(true);
+        expect(window.scrollBy).not.toHaveBeenCalled();
+        expect(await element.scrollToTurn(target)).toBe(true);
+        expect(window.scrollBy).toHaveBeenCalledTimes(1);
+    });
+
     it('re-renders when a refreshed transcript arrives', async () => {
         const element = createTranscript({ turns: samples.anonymous.turns });
         await flush();
