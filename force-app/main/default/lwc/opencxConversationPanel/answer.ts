@@ -18,8 +18,6 @@ const TEXT_FIELDS = [
     'updatedAt'
 ] as const;
 
-/** Text fields of OpenCxConversation.Turn. */
-const TURN_TEXT_FIELDS = ['author', 'eventType', 'text', 'humanAgentId', 'createdAt'] as const;
 
 /**
  * The Apex answer as the panel may rely on it, or null when it is outside the contract of
@@ -76,15 +74,22 @@ function hasUniquePositions(turns: readonly unknown[]): boolean {
     return true;
 }
 
-/** A turn the transcript can render: a numeric position (its key) and a kind. */
+/**
+ * A turn the transcript can render: a numeric position (its key), a kind, and the text fields of
+ * OpenCxConversation.Turn as text or nothing. Written out field by field: it runs 20,000 times in
+ * the task that receives a long answer.
+ */
 function isTurn(value: unknown): value is ConversationTurn {
     if (!isRecord(value)) return false;
     if (typeof value.position !== 'number' || !Number.isFinite(value.position)) return false;
     if (typeof value.kind !== 'string' || !value.kind) return false;
-    for (let index = 0; index < TURN_TEXT_FIELDS.length; index++) {
-        if (!isOptionalText(value[TURN_TEXT_FIELDS[index]])) return false;
-    }
-    return true;
+    return (
+        isOptionalText(value.author) &&
+        isOptionalText(value.eventType) &&
+        isOptionalText(value.text) &&
+        isOptionalText(value.humanAgentId) &&
+        isOptionalText(value.createdAt)
+    );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
