@@ -18,7 +18,6 @@ const TEXT_FIELDS = [
     'updatedAt'
 ] as const;
 
-
 /**
  * The Apex answer as the panel may rely on it, or null when it is outside the contract of
  * OpenCxSessionController.getConversation (OpenCxConversation): null, not an object, an unknown

@@ -225,13 +225,43 @@ export default class OpencxConversationPanel extends LightningElement {
             this.setAnswer(undefined, error, false);
         }
         else if (data !== undefined) {
-            // Apex answered: null, {} or a broken turn list is a state of its own, not "loading".
-            const conversation = readConversation(data);
-            this.setAnswer(conversation ?? undefined, undefined, !conversation);
+            this.scheduleAnswer(data);
         }
         // Neither: the wire has not answered yet (its first value); keep what is shown.
     }
+    /**
+     * A long answer costs three tasks, none long (issue 11: no task over 50 ms at 20,000 turns):
+     * the framework parses it in the task it arrives in (4.4 MB of JSON at 20,000 turns); the
+     * next checks it and shows the card (this one); the one after renders the transcript
+     * (scheduleTranscript). Until the card shows, the panel stays as it was (loading, or the
+     * answer before a refresh).
+     */
+    answerTimer;
+    /** Resolves once the answer waiting for its task is shown or replaced (Refresh awaits it). */
+    answerShown = Promise.resolve();
+    settleAnswerShown;
+    scheduleAnswer(data) {
+        this.cancelPendingAnswer();
+        this.answerShown = new Promise((resolve) => {
+            this.settleAnswerShown = resolve;
+        });
+        // eslint-disable-next-line @lwc/lwc/no-async-operation -- the answer's own task
+        this.answerTimer = setTimeout(() => {
+            this.answerTimer = undefined;
+            // Apex answered: null, {} or a broken turn list is a state of its own, not "loading".
+            const conversation = readConversation(data);
+            this.setAnswer(conversation ?? undefined, undefined, !conversation);
+        }, 0);
+    }
+    cancelPendingAnswer() {
+        clearTimeout(this.answerTimer);
+        this.answerTimer = undefined;
+        this.settleAnswerShown?.();
+        this.settleAnswerShown = undefined;
+    }
     setAnswer(conversation, error, bad) {
+        // A newer answer (or an error) replaces one still waiting for its task.
+        this.cancelPendingAnswer();
         this.conversation = conversation;
         this.error = error;
         this.unreadable = bad;
@@ -240,9 +270,8 @@ export default class OpencxConversationPanel extends LightningElement {
     }
     /**
      * The turns the transcript shows: those of the answer before, until the task after the one
-     * that brought a new answer. Parsing and checking a long answer fills that task; the
-     * transcript's first slice, its jump controls and the search for the handoff come in the
-     * next, so neither task holds the console up for long (issue 11: no task over 50 ms).
+     * that showed the card of a new answer. The transcript's first slice, its jump controls and
+     * the search for the handoff come in that task of their own (see scheduleAnswer).
      */
     shownTurns = null;
     transcriptTimer;
@@ -312,6 +341,7 @@ export default class OpencxConversationPanel extends LightningElement {
         this.busyTimer = undefined;
         clearTimeout(this.transcriptTimer);
         this.transcriptTimer = undefined;
+        this.cancelPendingAnswer();
     }
     renderedCallback() {
         this.landTranscript();
@@ -482,6 +512,9 @@ export default class OpencxConversationPanel extends LightningElement {
                 await getConversation({ messagingSessionId: this.recordId, refresh: true });
             }
             await refreshApex(this.wiredConversation);
+            // The refreshed answer shows in a task of its own: the spinner (and the focus on the
+            // control pressed) stay until it does.
+            await this.answerShown;
         }
         catch (error) {
             this.setAnswer(undefined, error, false);

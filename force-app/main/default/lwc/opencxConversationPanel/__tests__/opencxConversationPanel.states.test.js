@@ -28,11 +28,13 @@ const microtasks = async () => {
 /** The next browser task (the panel renders its transcript in one of its own). */
 // eslint-disable-next-line @lwc/lwc/no-async-operation -- waiting for that task is the point
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
-// Lets the wire and the re-render settle, then the task the panel gives its transcript (the task
-// after the answer's; see scheduleTranscript) and what it renders.
+// Lets the wire and the re-render settle, then the two tasks a panel takes after an answer
+// arrives: the one that shows its card (scheduleAnswer) and the transcript's (scheduleTranscript).
 const flush = async () => {
     await microtasks();
-    await nextTask();
+    await nextTask(); // the card's
+    await microtasks();
+    await nextTask(); // the transcript's
     await microtasks();
 };
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);

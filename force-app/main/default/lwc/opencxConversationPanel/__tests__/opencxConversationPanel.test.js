@@ -34,11 +34,13 @@ const microtasks = async () => {
 /** The next browser task (the panel renders its transcript in one of its own). */
 // eslint-disable-next-line @lwc/lwc/no-async-operation -- waiting for that task is the point
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
-// Lets the wire and the re-render settle, then the task the panel gives its transcript (the task
-// after the answer's; see scheduleTranscript) and what it renders.
+// Lets the wire and the re-render settle, then the two tasks a panel takes after an answer
+// arrives: the one that shows its card (scheduleAnswer) and the transcript's (scheduleTranscript).
 const flush = async () => {
     await microtasks();
-    await nextTask();
+    await nextTask(); // the card's
+    await microtasks();
+    await nextTask(); // the transcript's
     await microtasks();
 };
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
@@ -523,28 +525,48 @@ describe('c-opencx-conversation-panel', () => {
         await expect(element).toBeAccessible();
     });
 
-    it('renders the card in the task of the answer and the transcript in the next one', async () => {
+    it('takes a task to show the card after an answer arrives, and one more for the transcript', async () => {
         const element = createPanel();
         getConversation.emit(samples.verified);
         await microtasks();
-        // The answer's task: parsing and checking a long answer fill it (issue 11, no long task).
+        // The answer's own task (the framework parsed it there): the panel is still loading.
+        expect($(element, 'lightning-spinner')).not.toBeNull();
+        expect($(element, '.summary')).toBeNull();
+
+        await nextTask();
+        await microtasks();
+        // The next: the answer checked and its card shown, without the transcript yet.
+        expect($(element, 'lightning-spinner')).toBeNull();
         expect($(element, '.trace-key').textContent).toBe(samples.verified.sessionId);
         expect($(element, '.summary').textContent).toBe(samples.verified.summary);
         expect(transcriptOf(element)).toBeNull();
         expect($(element, '.jumps')).toBeNull();
+
         await nextTask();
         await microtasks();
         expect(turnsOf(element)).toHaveLength(samples.verified.turns.length);
         expect($(element, '.jumps')).not.toBeNull();
 
-        // A refreshed answer: the transcript shown stays until the new one takes its place.
+        // A refreshed answer: what is shown stays until the new answer takes its place.
         const before = transcriptOf(element);
         getConversation.emit({ ...samples.verified, turns: samples.verified.turns.slice(0, 3) });
+        await microtasks();
+        await nextTask();
         await microtasks();
         expect(transcriptOf(element)).toBe(before);
         expect(turnsOf(element)).toHaveLength(samples.verified.turns.length);
         await flush();
         expect(turnsOf(element)).toHaveLength(3);
+    });
+
+    it('shows an error at once, and a later error replaces an answer still waiting for its task', async () => {
+        const element = createPanel();
+        getConversation.emit(samples.verified);
+        await microtasks();
+        getConversation.error({ message: 'OpenCX is down' });
+        await flush();
+        expect($(element, '.error-message').textContent).toBe('OpenCX is down');
+        expect($(element, '.summary')).toBeNull();
     });
 
     it('hides the transcript when the admin turns it off', async () => {
