@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { apexMethod, refreshApex } from '../../preview/platform/apex.mjs';
 import { platformModules } from '../../preview/platform-modules.mjs';
-import { callLog, setLatency, setSample } from '../../preview/platform/sample-store.mjs';
+import {
+    callLog,
+    prepareAnswers,
+    setLatency,
+    setSample
+} from '../../preview/platform/sample-store.mjs';
 import { getFieldValue, getRecord } from '../../preview/platform/uiRecordApi.mjs';
 import { buildSamples } from '../../preview/samples.mjs';
 import { DEFAULT_PORT, parsePort } from '../../preview/server.mjs';
@@ -240,12 +245,23 @@ describe('preview Apex methods', () => {
         });
     });
 
-    test('answers are structured clones: a component cannot change the sample', async () => {
+    test('answers are parsed copies: a component cannot change the sample', async () => {
         const shared = { turns: [{ text: 'hello' }] };
         useSample([() => shared]);
         const answer = (await getConversation({})) as typeof shared;
         answer.turns[0].text = 'changed';
         assert.equal(shared.turns[0].text, 'hello');
+        assert.equal((await getConversation({})) === answer, false);
+    });
+
+    test('a prepared answer is serialized once, before any call (the server does it in an org)', async (t) => {
+        const shared = { turns: [{ text: 'hello' }] };
+        useSample([() => shared]);
+        prepareAnswers([shared]);
+        const stringify = t.mock.method(JSON, 'stringify');
+        assert.deepEqual(await getConversation({}), shared);
+        assert.deepEqual(await getConversation({}), shared);
+        assert.equal(stringify.mock.callCount(), 0, 'no call serializes the prepared answer again');
     });
 });
 
