@@ -383,6 +383,8 @@ export default class OpencxConversationPanel extends LightningElement {
             this.busyTimer = undefined;
             this.busyRetries += 1;
             refreshApex(this.wiredConversation)
+                // The new answer shows in a task of its own (scheduleAnswer): judge that one.
+                .then(() => this.answerShown)
                 .then(() => {
                     // An answer equal to the last one may not reach the wire again: go on here.
                     if (this.isBusy && !this.busyTimer) this.scheduleBusyRetry();
