@@ -174,21 +174,38 @@ function formatCount(count: number): string {
 
 const handoffMemo = new WeakMap<readonly ConversationTurn[], number | null>();
 
-/** UTC time as OpenCX writes it (Date.toISOString): text order is time order. */
-const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/**
+ * UTC time as OpenCX writes it (Date.toISOString), every field in range: month 01-12, day 01-31,
+ * hour 00-23, minute and second 00-59. Such a text names exactly the instant Date.parse reads from
+ * it, so text order is time order (the 29th to the 31st are checked against the month: V8 reads
+ * 31 April as 1 May).
+ */
+const CANONICAL_UTC =
+    /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The day of a CANONICAL_UTC text exists in its month (29 February only in a leap year). */
+function dayExists(time: string): boolean {
+    const day = Number(time.slice(8, 10));
+    if (day <= 28) return true;
+    const year = Number(time.slice(0, 4));
+    const month = Number(time.slice(5, 7));
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
 
 /**
  * True when every time is canonical UTC text and none is earlier than the one before it: then
  * time order is the order OpenCX sent (orderTurns changes nothing), found without parsing dates.
- * Text that only looks canonical (month 13) parses as no time; dropping it from a rising run
- * leaves the run rising, so the answer stays right.
+ * Any other text (an offset, no milliseconds, 31 April, 24:00) sends the whole answer to the
+ * Date.parse pass.
  */
 function inOrderAsSent(turns: readonly ConversationTurn[]): boolean {
     let previous = '';
     for (let index = 0; index < turns.length; index++) {
         const time = turns[index].createdAt;
         if (time === null || time === undefined) continue;
-        if (time < previous || !CANONICAL_UTC.test(time)) return false;
+        if (time < previous || !CANONICAL_UTC.test(time) || !dayExists(time)) return false;
         previous = time;
     }
     return true;
@@ -303,6 +320,14 @@ export default class OpencxConversationPanel extends LightningElement {
         }, 0);
     }
 
+    /** Resolves once no answer waits for its task (a newer one may replace the one awaited). */
+    private async answersShown(): Promise<void> {
+        while (this.answerTimer !== undefined) {
+            // eslint-disable-next-line no-await-in-loop -- each newer answer, until none waits
+            await this.answerShown;
+        }
+    }
+
     private cancelPendingAnswer(): void {
         clearTimeout(this.answerTimer);
         this.answerTimer = undefined;
@@ -376,7 +401,8 @@ export default class OpencxConversationPanel extends LightningElement {
             this.busyRetries = 0;
             return;
         }
-        if (this.busyGaveUp) return;
+        // A panel out of the page asks OpenCX nothing; connectedCallback starts again.
+        if (this.busyGaveUp || !this.connected) return;
         this.busyWait = busyWaitSeconds(this.conversation?.retryAfterSeconds);
         // eslint-disable-next-line @lwc/lwc/no-async-operation -- the wait OpenCX asked for
         this.busyTimer = setTimeout(() => {
@@ -384,7 +410,7 @@ export default class OpencxConversationPanel extends LightningElement {
             this.busyRetries += 1;
             refreshApex(this.wiredConversation)
                 // The new answer shows in a task of its own (scheduleAnswer): judge that one.
-                .then(() => this.answerShown)
+                .then(() => this.answersShown())
                 .then(() => {
                     // An answer equal to the last one may not reach the wire again: go on here.
                     if (this.isBusy && !this.busyTimer) this.scheduleBusyRetry();
@@ -398,12 +424,21 @@ export default class OpencxConversationPanel extends LightningElement {
         return this.handleRefresh(event);
     }
 
+    /** In the page: a BUSY answer retries only then. */
+    private connected = false;
+
+    override connectedCallback(): void {
+        this.connected = true;
+        // Back in the page (moved, or a console tab shown again) while OpenCX was busy.
+        if (this.isBusy && !this.busyTimer) this.scheduleBusyRetry();
+    }
+
     override disconnectedCallback(): void {
+        this.connected = false;
         clearTimeout(this.busyTimer);
         this.busyTimer = undefined;
-        clearTimeout(this.transcriptTimer);
-        this.transcriptTimer = undefined;
-        this.cancelPendingAnswer();
+        // The answer and transcript tasks stay: each runs once, and a panel moved in the page
+        // (removed and inserted again) must not lose the answer it was about to show.
     }
 
     override renderedCallback(): void {
@@ -600,7 +635,7 @@ export default class OpencxConversationPanel extends LightningElement {
             await refreshApex(this.wiredConversation);
             // The refreshed answer shows in a task of its own: the spinner (and the focus on the
             // control pressed) stay until it does.
-            await this.answerShown;
+            await this.answersShown();
         } catch (error) {
             this.setAnswer(undefined, error, false);
         } finally {

@@ -116,6 +116,26 @@ describe('OpenCX busy (HTTP 429)', () => {
         document.body.removeChild(element);
         expect(jest.getTimerCount()).toBe(0);
     });
+
+    it('asks nothing while out of the page, and retries again once back in it', async () => {
+        const element = await panelWith(busy(samples.verified, 5));
+        jest.advanceTimersByTime(5000);
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+        await microtasks();
+        // The retry brought BUSY again; the panel leaves the page before that answer shows.
+        getConversation.emit(busy(samples.verified, 5));
+        document.body.removeChild(element);
+        await flush();
+        jest.advanceTimersByTime(60_000);
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+        expect(jest.getTimerCount()).toBe(0);
+
+        document.body.appendChild(element);
+        await flush();
+        expect(text(element, '.busy-message')).toBe('OpenCX is busy, retrying in 5 s.');
+        jest.advanceTimersByTime(5000);
+        expect(refreshApex).toHaveBeenCalledTimes(2);
+    });
 });
 
 describe('a transcript cut short', () => {
@@ -214,6 +234,21 @@ describe('handoffPosition without sorting', () => {
         ];
         expect(handoffPosition(turns)).toBe(0);
         expect(handoffPosition(turns)).toBe(bySorting(turns));
+    });
+
+    it('parses a day the month does not have (V8 reads 31 April as 1 May)', () => {
+        const turns = [
+            { position: 0, kind: 'event', eventType: 'handoff', createdAt: '2026-04-31T10:00:00.000Z' },
+            { position: 1, kind: 'message', eventType: null, createdAt: '2026-05-01T00:00:00.000Z' },
+            { position: 2, kind: 'event', eventType: 'handoff', createdAt: '2026-05-01T05:00:00.000Z' }
+        ];
+        expect(handoffPosition(turns)).toBe(bySorting(turns));
+        expect(handoffPosition(turns)).toBe(0);
+        const leapDay = [
+            { position: 0, kind: 'event', eventType: 'handoff', createdAt: '2027-02-29T10:00:00.000Z' },
+            { position: 1, kind: 'event', eventType: 'handoff', createdAt: '2027-03-01T05:00:00.000Z' }
+        ];
+        expect(handoffPosition(leapDay)).toBe(bySorting(leapDay));
     });
 
     const longTranscript = (time) =>

@@ -559,6 +559,29 @@ describe('c-opencx-conversation-panel', () => {
         expect(turnsOf(element)).toHaveLength(3);
     });
 
+    it('keeps the answer it was about to show when moved in the page', async () => {
+        const element = createPanel();
+        getConversation.emit(samples.verified);
+        await microtasks();
+        // Moved while the answer waits for its task.
+        document.body.removeChild(element);
+        document.body.appendChild(element);
+        await flush();
+        expect($(element, '.summary').textContent).toBe(samples.verified.summary);
+        expect(turnsOf(element)).toHaveLength(samples.verified.turns.length);
+
+        // Moved between the card's task and the transcript's, on a refresh to 3 turns.
+        getConversation.emit({ ...samples.verified, turns: samples.verified.turns.slice(0, 3) });
+        await microtasks();
+        await nextTask();
+        await microtasks();
+        document.body.removeChild(element);
+        document.body.appendChild(element);
+        await flush();
+        expect(turnsOf(element)).toHaveLength(3);
+        expect($(element, '.jumps')).not.toBeNull();
+    });
+
     it('shows an error at once, and a later error replaces an answer still waiting for its task', async () => {
         const element = createPanel();
         getConversation.emit(samples.verified);
