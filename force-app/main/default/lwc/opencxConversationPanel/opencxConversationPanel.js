@@ -332,6 +332,8 @@ export default class OpencxConversationPanel extends LightningElement {
     get partialText() {
         return PARTIAL_LABEL;
     }
+    /** An automatic retry has gone to Apex and its answer has not shown yet. */
+    busyRetryInFlight = false;
     scheduleBusyRetry() {
         clearTimeout(this.busyTimer);
         this.busyTimer = undefined;
@@ -344,19 +346,25 @@ export default class OpencxConversationPanel extends LightningElement {
             return;
         this.busyWait = busyWaitSeconds(this.conversation?.retryAfterSeconds);
         // eslint-disable-next-line @lwc/lwc/no-async-operation -- the wait OpenCX asked for
-        this.busyTimer = setTimeout(() => {
-            this.busyTimer = undefined;
-            this.busyRetries += 1;
-            refreshApex(this.wiredConversation)
-                // The new answer shows in a task of its own (scheduleAnswer): judge that one.
-                .then(() => this.answersShown())
-                .then(() => {
-                // An answer equal to the last one may not reach the wire again: go on here.
-                if (this.isBusy && !this.busyTimer)
-                    this.scheduleBusyRetry();
-            })
-                .catch((error) => this.setAnswer(undefined, error, false));
-        }, this.busyWait * 1000);
+        this.busyTimer = setTimeout(() => this.retryWhileBusy(), this.busyWait * 1000);
+    }
+    retryWhileBusy() {
+        this.busyTimer = undefined;
+        this.busyRetries += 1;
+        this.busyRetryInFlight = true;
+        refreshApex(this.wiredConversation)
+            // The new answer shows in a task of its own (scheduleAnswer): judge that one.
+            .then(() => this.answersShown())
+            .then(() => {
+            this.busyRetryInFlight = false;
+            // An answer equal to the last one may not reach the wire again: go on here.
+            if (this.isBusy && !this.busyTimer)
+                this.scheduleBusyRetry();
+        })
+            .catch((error) => {
+            this.busyRetryInFlight = false;
+            this.setAnswer(undefined, error, false);
+        });
     }
     handleBusyRetry(event) {
         this.busyRetries = 0;
@@ -366,8 +374,9 @@ export default class OpencxConversationPanel extends LightningElement {
     connected = false;
     connectedCallback() {
         this.connected = true;
-        // Back in the page (moved, or a console tab shown again) while OpenCX was busy.
-        if (this.isBusy && !this.busyTimer)
+        // Back in the page (moved, or a console tab shown again) while OpenCX was busy, and no
+        // retry on its way (its answer decides what comes next).
+        if (this.isBusy && !this.busyTimer && !this.busyRetryInFlight)
             this.scheduleBusyRetry();
     }
     disconnectedCallback() {

@@ -394,6 +394,9 @@ export default class OpencxConversationPanel extends LightningElement {
         return PARTIAL_LABEL;
     }
 
+    /** An automatic retry has gone to Apex and its answer has not shown yet. */
+    private busyRetryInFlight = false;
+
     private scheduleBusyRetry(): void {
         clearTimeout(this.busyTimer);
         this.busyTimer = undefined;
@@ -405,18 +408,25 @@ export default class OpencxConversationPanel extends LightningElement {
         if (this.busyGaveUp || !this.connected) return;
         this.busyWait = busyWaitSeconds(this.conversation?.retryAfterSeconds);
         // eslint-disable-next-line @lwc/lwc/no-async-operation -- the wait OpenCX asked for
-        this.busyTimer = setTimeout(() => {
-            this.busyTimer = undefined;
-            this.busyRetries += 1;
-            refreshApex(this.wiredConversation)
-                // The new answer shows in a task of its own (scheduleAnswer): judge that one.
-                .then(() => this.answersShown())
-                .then(() => {
-                    // An answer equal to the last one may not reach the wire again: go on here.
-                    if (this.isBusy && !this.busyTimer) this.scheduleBusyRetry();
-                })
-                .catch((error: unknown) => this.setAnswer(undefined, error, false));
-        }, this.busyWait * 1000);
+        this.busyTimer = setTimeout(() => this.retryWhileBusy(), this.busyWait * 1000);
+    }
+
+    private retryWhileBusy(): void {
+        this.busyTimer = undefined;
+        this.busyRetries += 1;
+        this.busyRetryInFlight = true;
+        refreshApex(this.wiredConversation)
+            // The new answer shows in a task of its own (scheduleAnswer): judge that one.
+            .then(() => this.answersShown())
+            .then(() => {
+                this.busyRetryInFlight = false;
+                // An answer equal to the last one may not reach the wire again: go on here.
+                if (this.isBusy && !this.busyTimer) this.scheduleBusyRetry();
+            })
+            .catch((error: unknown) => {
+                this.busyRetryInFlight = false;
+                this.setAnswer(undefined, error, false);
+            });
     }
 
     handleBusyRetry(event?: Event): Promise<void> {
@@ -429,8 +439,9 @@ export default class OpencxConversationPanel extends LightningElement {
 
     override connectedCallback(): void {
         this.connected = true;
-        // Back in the page (moved, or a console tab shown again) while OpenCX was busy.
-        if (this.isBusy && !this.busyTimer) this.scheduleBusyRetry();
+        // Back in the page (moved, or a console tab shown again) while OpenCX was busy, and no
+        // retry on its way (its answer decides what comes next).
+        if (this.isBusy && !this.busyTimer && !this.busyRetryInFlight) this.scheduleBusyRetry();
     }
 
     override disconnectedCallback(): void {

@@ -136,6 +136,26 @@ describe('OpenCX busy (HTTP 429)', () => {
         jest.advanceTimersByTime(5000);
         expect(refreshApex).toHaveBeenCalledTimes(2);
     });
+
+    it('moved while a retry waits for Apex, sends no second one before its answer', async () => {
+        const element = await panelWith(busy(samples.verified, 1));
+        let answerRetry;
+        refreshApex.mockReturnValueOnce(new Promise((resolve) => (answerRetry = resolve)));
+        jest.advanceTimersByTime(1000);
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+        document.body.removeChild(element);
+        document.body.appendChild(element);
+        await flush();
+        jest.advanceTimersByTime(10_000);
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+
+        // Its answer: BUSY again, so the next retry follows after the wait OpenCX asks for.
+        getConversation.emit(busy(samples.verified, 1));
+        answerRetry();
+        await flush();
+        jest.advanceTimersByTime(1000);
+        expect(refreshApex).toHaveBeenCalledTimes(2);
+    });
 });
 
 describe('a transcript cut short', () => {
