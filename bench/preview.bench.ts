@@ -18,6 +18,7 @@ import { launchChromium, findChromium } from '../test/e2e/support/chromium.ts';
 import { spawnPreview, type RunningPreview } from '../test/e2e/support/preview-server.ts';
 import { cpus, loadavg } from 'node:os';
 import { PANEL } from '../test/e2e/support/panel-dom.ts';
+import type { Page } from 'playwright-core';
 
 const LENGTHS = (process.env.BENCH_TURNS ?? '2000,20000').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -87,7 +88,6 @@ function median(values: number[]): number {
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
 type LongTask = { start: number; duration: number };
-type Page = Awaited<ReturnType<Awaited<ReturnType<Browser['browser']['newContext']>>['newPage']>>;
 
 /**
  * Loads the page so that the panel mounts as the scenario says. For `next`: the earlier sample
@@ -266,6 +266,31 @@ async function startPreview(): Promise<RunningPreview> {
         : spawnPreview();
 }
 
+/** The baseline sample, then every length, with the panel mounted as the scenario says. */
+async function benchScenario(
+    chromium: Browser,
+    url: string,
+    scenario: Scenario,
+    load: () => string
+): Promise<Verdict[]> {
+    const base = toRun(
+        await measure(chromium, url, { sample: BASELINE_SAMPLE, turns: 1, scenario }),
+        0
+    );
+    const baseline = { domNodes: base.domNodes, jsHeapMb: base.jsHeapMb };
+    const verdicts: Verdict[] = [];
+    for (const turns of LENGTHS) {
+        const runs: Run[] = [];
+        const count = turns > 5000 ? RUNS_LONG : RUNS;
+        const sample = `stress-${turns}`;
+        for (let i = 0; i < count; i++) {
+            runs.push(toRun(await measure(chromium, url, { sample, turns, scenario }), i));
+        }
+        verdicts.push(report({ turns, scenario }, runs, baseline, load));
+    }
+    return verdicts;
+}
+
 async function main() {
     if (!findChromium()) {
         console.log(
@@ -288,26 +313,7 @@ async function main() {
     try {
         const verdicts: Verdict[] = [];
         for (const scenario of SCENARIOS) {
-            const base = toRun(
-                await measure(chromium, preview.url, {
-                    sample: BASELINE_SAMPLE,
-                    turns: 1,
-                    scenario
-                }),
-                0
-            );
-            const baseline = { domNodes: base.domNodes, jsHeapMb: base.jsHeapMb };
-            for (const turns of LENGTHS) {
-                const runs: Run[] = [];
-                const count = turns > 5000 ? RUNS_LONG : RUNS;
-                const sample = `stress-${turns}`;
-                for (let i = 0; i < count; i++) {
-                    runs.push(
-                        toRun(await measure(chromium, preview.url, { sample, turns, scenario }), i)
-                    );
-                }
-                verdicts.push(report({ turns, scenario }, runs, baseline, load));
-            }
+            verdicts.push(...(await benchScenario(chromium, preview.url, scenario, load)));
         }
         summarize(verdicts);
     } finally {

@@ -9,6 +9,7 @@ import CONSUMER_TYPE_FIELD from '@salesforce/schema/MessagingSession.Chat_Consum
 import { safeHttpsUrl } from 'c/opencxUtils';
 import { LABELS, formatLabel, labelParts } from './labels';
 import { readConversation } from './answer';
+import { NextTask } from './nextTask';
 import BUSY_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy';
 import BUSY_GAVE_UP_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy_Gave_Up';
 import PARTIAL_LABEL from '@salesforce/label/c.OpenCX_Panel_Partial';
@@ -252,39 +253,24 @@ export default class OpencxConversationPanel extends LightningElement {
      * (scheduleTranscript). Until the card shows, the panel stays as it was (loading, or the
      * answer before a refresh).
      */
-    answerTimer;
-    /** Resolves once the answer waiting for its task is shown or replaced (Refresh awaits it). */
-    answerShown = Promise.resolve();
-    settleAnswerShown;
+    answerTask = new NextTask();
     scheduleAnswer(data) {
-        this.cancelPendingAnswer();
-        this.answerShown = new Promise((resolve) => {
-            this.settleAnswerShown = resolve;
-        });
-        // eslint-disable-next-line @lwc/lwc/no-async-operation -- the answer's own task
-        this.answerTimer = setTimeout(() => {
-            this.answerTimer = undefined;
+        this.answerTask.schedule(() => {
             // Apex answered: null, {} or a broken turn list is a state of its own, not "loading".
             const conversation = readConversation(data);
             this.setAnswer(conversation ?? undefined, undefined, !conversation);
-        }, 0);
+        });
     }
     /** Resolves once no answer waits for its task (a newer one may replace the one awaited). */
     async answersShown() {
-        while (this.answerTimer !== undefined) {
+        while (this.answerTask.pending) {
             // eslint-disable-next-line no-await-in-loop -- each newer answer, until none waits
-            await this.answerShown;
+            await this.answerTask.done;
         }
-    }
-    cancelPendingAnswer() {
-        clearTimeout(this.answerTimer);
-        this.answerTimer = undefined;
-        this.settleAnswerShown?.();
-        this.settleAnswerShown = undefined;
     }
     setAnswer(conversation, error, bad) {
         // A newer answer (or an error) replaces one still waiting for its task.
-        this.cancelPendingAnswer();
+        this.answerTask.cancel();
         this.conversation = conversation;
         this.error = error;
         this.unreadable = bad;
@@ -297,19 +283,16 @@ export default class OpencxConversationPanel extends LightningElement {
      * the search for the handoff come in that task of their own (see scheduleAnswer).
      */
     shownTurns = null;
-    transcriptTimer;
+    transcriptTask = new NextTask();
     scheduleTranscript() {
-        clearTimeout(this.transcriptTimer);
-        this.transcriptTimer = undefined;
         if (!this.isReady) {
+            this.transcriptTask.cancel();
             this.shownTurns = null;
             return;
         }
-        // eslint-disable-next-line @lwc/lwc/no-async-operation -- the transcript's own task
-        this.transcriptTimer = setTimeout(() => {
-            this.transcriptTimer = undefined;
+        this.transcriptTask.schedule(() => {
             this.shownTurns = this.turns;
-        }, 0);
+        });
     }
     /** Automatic retries of a BUSY answer so far (reset by any other answer or by Retry). */
     busyRetries = 0;

@@ -18,6 +18,7 @@ import {
 } from 'c/opencxUtils';
 import { LABELS, formatLabel, labelParts, type LabelParts } from './labels';
 import { readConversation } from './answer';
+import { NextTask } from './nextTask';
 import BUSY_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy';
 import BUSY_GAVE_UP_LABEL from '@salesforce/label/c.OpenCX_Panel_Busy_Gave_Up';
 import PARTIAL_LABEL from '@salesforce/label/c.OpenCX_Panel_Partial';
@@ -301,43 +302,27 @@ export default class OpencxConversationPanel extends LightningElement {
      * (scheduleTranscript). Until the card shows, the panel stays as it was (loading, or the
      * answer before a refresh).
      */
-    private answerTimer?: ReturnType<typeof setTimeout>;
-    /** Resolves once the answer waiting for its task is shown or replaced (Refresh awaits it). */
-    private answerShown: Promise<void> = Promise.resolve();
-    private settleAnswerShown?: () => void;
+    private readonly answerTask = new NextTask();
 
     private scheduleAnswer(data: unknown): void {
-        this.cancelPendingAnswer();
-        this.answerShown = new Promise((resolve) => {
-            this.settleAnswerShown = resolve;
-        });
-        // eslint-disable-next-line @lwc/lwc/no-async-operation -- the answer's own task
-        this.answerTimer = setTimeout(() => {
-            this.answerTimer = undefined;
+        this.answerTask.schedule(() => {
             // Apex answered: null, {} or a broken turn list is a state of its own, not "loading".
             const conversation = readConversation(data);
             this.setAnswer(conversation ?? undefined, undefined, !conversation);
-        }, 0);
+        });
     }
 
     /** Resolves once no answer waits for its task (a newer one may replace the one awaited). */
     private async answersShown(): Promise<void> {
-        while (this.answerTimer !== undefined) {
+        while (this.answerTask.pending) {
             // eslint-disable-next-line no-await-in-loop -- each newer answer, until none waits
-            await this.answerShown;
+            await this.answerTask.done;
         }
-    }
-
-    private cancelPendingAnswer(): void {
-        clearTimeout(this.answerTimer);
-        this.answerTimer = undefined;
-        this.settleAnswerShown?.();
-        this.settleAnswerShown = undefined;
     }
 
     private setAnswer(conversation: CheckedConversation | undefined, error: unknown, bad: boolean) {
         // A newer answer (or an error) replaces one still waiting for its task.
-        this.cancelPendingAnswer();
+        this.answerTask.cancel();
         this.conversation = conversation;
         this.error = error;
         this.unreadable = bad;
@@ -351,20 +336,17 @@ export default class OpencxConversationPanel extends LightningElement {
      * the search for the handoff come in that task of their own (see scheduleAnswer).
      */
     shownTurns: ConversationTurn[] | null = null;
-    private transcriptTimer?: ReturnType<typeof setTimeout>;
+    private readonly transcriptTask = new NextTask();
 
     private scheduleTranscript(): void {
-        clearTimeout(this.transcriptTimer);
-        this.transcriptTimer = undefined;
         if (!this.isReady) {
+            this.transcriptTask.cancel();
             this.shownTurns = null;
             return;
         }
-        // eslint-disable-next-line @lwc/lwc/no-async-operation -- the transcript's own task
-        this.transcriptTimer = setTimeout(() => {
-            this.transcriptTimer = undefined;
+        this.transcriptTask.schedule(() => {
             this.shownTurns = this.turns;
-        }, 0);
+        });
     }
 
     /** Automatic retries of a BUSY answer so far (reset by any other answer or by Retry). */

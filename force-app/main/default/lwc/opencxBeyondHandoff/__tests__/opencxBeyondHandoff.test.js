@@ -24,20 +24,7 @@ const label = (name, ...values) => {
     if (value === undefined) throw new Error(`no Custom Label ${name}`);
     return value.replace(/\{(\d+)\}/g, (_, index) => String(values[Number(index)]));
 };
-const microtasks = async () => {
-    // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
-    for (let tick = 0; tick < 6; tick++) await Promise.resolve();
-};
-/** The next browser task: a panel shows an answer's card, then its transcript, in tasks of their own. */
-// eslint-disable-next-line @lwc/lwc/no-async-operation -- waiting for that task is the point
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
-const flush = async () => {
-    await microtasks();
-    await nextTask(); // the card's
-    await microtasks();
-    await nextTask(); // the transcript's
-    await microtasks();
-};
+const { flush } = require('../../../../../test/panel-tasks');
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const squash = (text) => (text ?? '').replace(/\s+/g, ' ').trim();
 

@@ -18,19 +18,7 @@ const { readCustomLabels } = require('../../../../../test/custom-labels');
 const RECORD_ID = '0Mw5g000000XyZaCAK';
 const LABELS = readCustomLabels();
 const label = (name) => LABELS.get(name);
-const microtasks = async () => {
-    // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
-    for (let tick = 0; tick < 6; tick++) await Promise.resolve();
-};
-// Fake timers: the two tasks a panel takes after an answer arrives (its card, then its
-// transcript) run when the clock moves, by 0 ms here.
-const flush = async () => {
-    await microtasks();
-    jest.advanceTimersByTime(0); // the card's task
-    await microtasks();
-    jest.advanceTimersByTime(0); // the transcript's
-    await microtasks();
-};
+const { flushWithFakeTimers: flush, microtasks } = require('../../../../../test/panel-tasks');
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const text = (element, selector) => ($(element, selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
 

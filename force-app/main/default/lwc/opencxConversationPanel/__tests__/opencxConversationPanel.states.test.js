@@ -21,22 +21,7 @@ const label = (name) => {
     return value;
 };
 
-const microtasks = async () => {
-    // eslint-disable-next-line no-await-in-loop -- one microtask at a time, on purpose
-    for (let tick = 0; tick < 6; tick++) await Promise.resolve();
-};
-/** The next browser task (the panel renders its transcript in one of its own). */
-// eslint-disable-next-line @lwc/lwc/no-async-operation -- waiting for that task is the point
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
-// Lets the wire and the re-render settle, then the two tasks a panel takes after an answer
-// arrives: the one that shows its card (scheduleAnswer) and the transcript's (scheduleTranscript).
-const flush = async () => {
-    await microtasks();
-    await nextTask(); // the card's
-    await microtasks();
-    await nextTask(); // the transcript's
-    await microtasks();
-};
+const { flush } = require('../../../../../test/panel-tasks');
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const $$ = (element, selector) => [...element.shadowRoot.querySelectorAll(selector)];
 const squash = (text) => (text ?? '').replace(/\s+/g, ' ').trim();
